@@ -1,0 +1,154 @@
+import { Construct } from 'constructs';
+import { Fn, Token } from 'cdktf';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { IAM_ROLE_SESSION_SECONDS, ScannedService, isReadOnlyAction, scanningActions } from './scanning-policy';
+
+export interface AwsOidcTrustProps {
+  /** The authorization server's issuer (`https://...`); may be a token known after apply. */
+  readonly issuerUrl: string;
+  /** The tokens' `aud`: the provider's client ID list and the trust's `:aud` condition. */
+  readonly audience: string;
+  /** The Okta app's client ID: the tokens' `sub`, required by the trust's `:sub` condition. */
+  readonly clientId: string;
+  readonly roleName: string;
+  /** 3600 to 43200. */
+  readonly maxSessionDurationSeconds: number;
+  /** @default - no permissions boundary */
+  readonly permissionsBoundaryArn?: string;
+  /** @default - none: AWS validates the certificates of well-known CAs itself */
+  readonly thumbprints?: readonly string[];
+  /** Services the scanning policy covers. */
+  readonly scannedServices: readonly ScannedService[];
+  /** @default - no managed policies besides the scanning policy */
+  readonly managedPolicyArns?: readonly string[];
+  /** @default - no tags */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export const ASSUME_ROLE_ACTION = 'sts:AssumeRoleWithWebIdentity';
+
+/** An IAM policy document, kept as data so that tests and the review can read it before it is rendered. */
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly PolicyStatement[];
+}
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | readonly string[];
+  readonly Resource?: string;
+  readonly Principal?: { readonly Federated: string };
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/**
+ * The AWS half: an IAM OIDC identity provider for the Okta authorization server and the role Key
+ * Insight assumes with its access token, allowed to read what Key Insight scans and nothing else.
+ */
+export class AwsOidcTrust extends Construct {
+  public readonly oidcProvider: IamOpenidConnectProvider;
+  public readonly role: IamRole;
+  public readonly scanningPolicy: IamPolicy;
+  public readonly trustPolicy: PolicyDocument;
+  public readonly scanningPolicyDocument: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: AwsOidcTrustProps) {
+    super(scope, id);
+    validate(props);
+    const tags = props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined;
+
+    this.oidcProvider = new IamOpenidConnectProvider(this, 'OidcProvider', {
+      url: props.issuerUrl,
+      clientIdList: [props.audience],
+      thumbprintList: props.thumbprints && props.thumbprints.length > 0 ? [...props.thumbprints] : undefined,
+      tags,
+    });
+
+    const issuerHostPath = stripScheme(props.issuerUrl);
+    this.trustPolicy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'KeyInsightAssumesWithOktaToken',
+          Effect: 'Allow',
+          Principal: { Federated: this.oidcProvider.arn },
+          Action: ASSUME_ROLE_ACTION,
+          Condition: {
+            StringEquals: {
+              [`${issuerHostPath}:aud`]: props.audience,
+              [`${issuerHostPath}:sub`]: props.clientId,
+            },
+          },
+        },
+      ],
+    };
+
+    this.role = new IamRole(this, 'Role', {
+      name: props.roleName,
+      description: 'Assumed by Fortanix Key Insight with an Okta client-credentials token to scan keys and certificates',
+      assumeRolePolicy: JSON.stringify(this.trustPolicy),
+      maxSessionDuration: props.maxSessionDurationSeconds,
+      permissionsBoundary: props.permissionsBoundaryArn,
+      tags,
+    });
+
+    this.scanningPolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'FortanixFkiScannerPermissions',
+          Effect: 'Allow',
+          Action: scanningActions(props.scannedServices),
+          Resource: '*',
+        },
+      ],
+    };
+
+    this.scanningPolicy = new IamPolicy(this, 'ScanningPolicy', {
+      name: `${props.roleName}-scanning`,
+      description: 'Read-only access to what Fortanix Key Insight scans',
+      policy: JSON.stringify(this.scanningPolicyDocument),
+      tags,
+    });
+
+    new IamRolePolicyAttachment(this, 'ScanningPolicyAttachment', {
+      role: this.role.name,
+      policyArn: this.scanningPolicy.arn,
+    });
+    (props.managedPolicyArns ?? []).forEach((policyArn, index) => {
+      new IamRolePolicyAttachment(this, `ManagedPolicyAttachment${index}`, { role: this.role.name, policyArn });
+    });
+  }
+
+  public get roleArn(): string {
+    return this.role.arn;
+  }
+
+  public get oidcProviderArn(): string {
+    return this.oidcProvider.arn;
+  }
+}
+
+/** IAM's condition keys name the provider by its URL without `https://`. */
+function stripScheme(url: string): string {
+  return Token.isUnresolved(url) ? Fn.replace(url, 'https://', '') : url.replace(/^https:\/\//, '');
+}
+
+function validate(props: AwsOidcTrustProps): void {
+  const { min, max } = IAM_ROLE_SESSION_SECONDS;
+  const duration = props.maxSessionDurationSeconds;
+  if (!Token.isUnresolved(duration) && (!Number.isInteger(duration) || duration < min || duration > max)) {
+    throw new Error(`maxSessionDurationSeconds is set to ${duration}, but must be an integer from ${min} to ${max}`);
+  }
+  if (!Token.isUnresolved(props.issuerUrl) && !/^https:\/\/[^\s?#]+$/.test(props.issuerUrl)) {
+    throw new Error(`issuerUrl is set to ${props.issuerUrl}, but must be an https:// URL without query or fragment`);
+  }
+  const notReadOnly = scanningActions(props.scannedServices).filter((action) => !isReadOnlyAction(action));
+  if (notReadOnly.length > 0) {
+    throw new Error(`the scanning policy would allow ${notReadOnly.join(', ')}, but only read-only actions are allowed`);
+  }
+}

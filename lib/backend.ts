@@ -1,0 +1,42 @@
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
+import type { StackConfig } from './config';
+
+export type BackendConfig = StackConfig['backend'];
+
+/**
+ * Where a stack's state is written, relative to the folder Terraform runs in
+ * (`cdktf.out/stacks/<stack>`): the project root, outside cdktf.out, which cdktf prunes and people
+ * delete. A relative path keeps cdktf.out usable on another machine, and since every stack folder is
+ * at the same depth, the same path also finds a stack's state from another stack.
+ */
+export function localStatePath(stackName: string): string {
+  return `../../../terraform.${stackName}.tfstate`;
+}
+
+/** Gives a stack the backend its environment is configured with. */
+export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendConfig): void {
+  switch (backend.type) {
+    case 'local':
+      new LocalBackend(stack, { path: localStatePath(stackName) });
+      return;
+    case 's3':
+      new S3Backend(stack, {
+        bucket: backend.bucket,
+        key: `${backend.keyPrefix}/${stackName}.tfstate`,
+        region: backend.region,
+        encrypt: true,
+        kmsKeyId: backend.kmsKeyId,
+        dynamodbTable: backend.dynamodbTable,
+      });
+      // cdktf 0.21's S3Backend has no field for S3 native locking (Terraform 1.10+).
+      stack.addOverride('terraform.backend.s3.use_lockfile', true);
+      return;
+    case 'cloud':
+      new CloudBackend(stack, {
+        organization: backend.organization,
+        hostname: backend.hostname,
+        workspaces: new NamedCloudWorkspace(`${backend.workspacePrefix}${stackName}`, backend.project),
+      });
+      return;
+  }
+}

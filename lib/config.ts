@@ -1,0 +1,454 @@
+/**
+ * The configuration file's schema: the one place that says what a valid configuration is.
+ * The JSON Schema that editors read (`key-insight.config.schema.json`) is generated from it,
+ * and every message a bad configuration gets is built from the `allowed` texts written here.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, OKTA_RESERVED_SCOPES } from './okta-facts';
+import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from './scanning-policy';
+
+export const DEFAULT_CONFIG_FILE = 'key-insight.config.json';
+export const CONFIG_FILE_ENV = 'KEY_INSIGHT_CONFIG';
+
+/** A configuration the synth refuses. Its message is meant for the person who wrote the file. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+// Control characters would end up in Terraform strings and Okta's UI unseen.
+const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
+
+function text(allowedMax: number, what = 'text') {
+  const allowed = `${what} of 1 to ${allowedMax} printable characters`;
+  return z
+    .string({ error: allowed })
+    .min(1, { error: allowed })
+    .max(allowedMax, { error: allowed })
+    .regex(PRINTABLE, { error: allowed });
+}
+
+function pattern(regex: RegExp, allowed: string, maxLength = 255) {
+  return z.string({ error: allowed }).max(maxLength, { error: allowed }).regex(regex, { error: allowed });
+}
+
+function integer(range: { min: number; max: number }, unit: string) {
+  const allowed = `an integer from ${range.min} to ${range.max} (${unit})`;
+  return z.int({ error: allowed }).min(range.min, { error: allowed }).max(range.max, { error: allowed });
+}
+
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,49}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const S3_BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const S3_KEY_PREFIX = /^[A-Za-z0-9!_.*'()/-]{1,512}$/;
+const KMS_KEY = /^(arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+|alias\/[\w/-]+|[0-9a-f-]{36})$/;
+const DYNAMODB_TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
+const TFC_ORGANIZATION = /^[A-Za-z0-9_-]{1,90}$/;
+const TFC_NAME_PREFIX = /^[A-Za-z0-9_-]{0,40}$/;
+const TFC_PROJECT = /^[A-Za-z0-9 _-]{1,40}$/;
+const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?$/;
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+// An audience is a URI (api://..., https://...): AWS also requires it to fit an OIDC client ID (255).
+const AUDIENCE = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s"\\]+$/;
+const SCOPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
+const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const IAM_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
+const THUMBPRINT = /^[0-9a-fA-F]{40}$/;
+const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+const scopeSchema = z
+  .strictObject({
+    name: pattern(
+      SCOPE_NAME,
+      'a scope name of 1 to 255 letters, digits and . _ : / - (no spaces), starting with a letter or digit',
+    )
+      .refine((name) => !OKTA_RESERVED_SCOPES.includes(name) && !name.startsWith('okta.'), {
+        error: `a custom scope name, not one Okta reserves (${OKTA_RESERVED_SCOPES.join(', ')}, okta.*)`,
+      })
+      .describe('Scope name, sent in token requests and listed in Key Insight.'),
+    description: text(1000)
+      .default('Read-only scanning of keys and certificates by Fortanix Key Insight')
+      .describe('Shown on the scope in Okta.'),
+    default: z
+      .boolean({ error: 'true or false' })
+      .optional()
+      .describe('Whether the scope is a default scope. Default: true for the first scope when no scope says.'),
+  })
+  .describe('A custom scope on the authorization server.');
+
+export const ASSIGN_TO = ['this-app', 'all-clients'] as const;
+
+const oktaSchema = z.strictObject({
+  app: z
+    .strictObject({
+      label: text(100).default('Fortanix Key Insight').describe('Name of the API Services app in Okta.'),
+    })
+    .prefault({})
+    .describe('The API Services app integration Key Insight authenticates as.'),
+  authorizationServer: z
+    .strictObject({
+      name: text(255).default('Fortanix Key Insight').describe('Name of the custom authorization server.'),
+      audience: pattern(
+        AUDIENCE,
+        'a URI with a scheme (for example api://fortanix-key-insight), 1 to 255 characters, no spaces or quotes',
+      ).describe('The one audience (aud) of the access tokens; AWS IAM trusts exactly this value.'),
+      description: text(1000)
+        .default('Issues client-credentials tokens for Fortanix Key Insight')
+        .describe('Shown on the authorization server in Okta.'),
+    })
+    .describe('The custom authorization server that issues Key Insight its tokens.'),
+  scopes: z
+    .array(scopeSchema, { error: 'a list of 1 to 20 scopes' })
+    .min(1, { error: 'a list of 1 to 20 scopes' })
+    .max(20, { error: 'a list of 1 to 20 scopes' })
+    .describe('Custom scopes; the access rule allows exactly these.'),
+  accessPolicy: z
+    .strictObject({
+      name: text(255).default('Fortanix Key Insight').describe('Name of the access policy.'),
+      description: text(1000)
+        .default('Lets the Fortanix Key Insight app use the client-credentials grant')
+        .describe('Shown on the access policy in Okta.'),
+      assignTo: z
+        .enum(ASSIGN_TO, { error: `one of ${ASSIGN_TO.map((v) => `"${v}"`).join(', ')}` })
+        .default('this-app')
+        .describe(
+          '"this-app": the policy covers only the app this stack creates (least privilege). ' +
+            '"all-clients": every client of the authorization server, as the manual guide does.',
+        ),
+    })
+    .prefault({})
+    .describe('The access policy on the authorization server.'),
+  rule: z
+    .strictObject({
+      name: text(255).default('Client credentials').describe('Name of the access-policy rule.'),
+      accessTokenLifetimeMinutes: integer(OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, 'minutes')
+        .default(60)
+        .describe('How long an access token lives.'),
+    })
+    .prefault({})
+    .describe('The policy rule that allows the client-credentials grant for the scopes.'),
+});
+
+const REGION_ALLOWED = 'an AWS region name such as us-east-1';
+
+const accountSchema = z
+  .strictObject({
+    accountId: pattern(ACCOUNT_ID, 'a 12-digit AWS account ID in a string, such as "123456789012"', 12).describe(
+      'The account to create the OIDC provider and role in.',
+    ),
+    region: pattern(AWS_REGION, REGION_ALLOWED, 32)
+      .optional()
+      .describe("Region of this account's AWS provider. Default: stacks[].aws.region."),
+    assumeRoleArn: pattern(IAM_ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/deploy', 600)
+      .optional()
+      .describe('Role the deployment assumes in this account. Default: none; the credentials in the environment are used.'),
+  })
+  .describe('One AWS account Key Insight scans; it gets its own stack, "<stack name>-<accountId>".');
+
+const awsSchema = z.strictObject({
+  region: pattern(AWS_REGION, REGION_ALLOWED, 32).describe('Region of the AWS provider (IAM itself is global).'),
+  accounts: z
+    .array(accountSchema, { error: 'a list of 1 to 1000 accounts' })
+    .min(1, { error: 'a list of 1 to 1000 accounts' })
+    .max(1000, { error: 'a list of 1 to 1000 accounts' })
+    .optional()
+    .superRefine((accounts, ctx) => {
+      const seen = new Set<string>();
+      (accounts ?? []).forEach((account, index) => {
+        if (seen.has(account.accountId)) {
+          ctx.addIssue({ code: 'custom', path: [index, 'accountId'], message: 'an account ID listed once only' });
+        }
+        seen.add(account.accountId);
+      });
+    })
+    .describe(
+      'AWS accounts to onboard, one stack each. Default: none; the stack itself holds the AWS resources, in the account of the credentials it runs with.',
+    ),
+  role: z
+    .strictObject({
+      name: pattern(IAM_ROLE_NAME, 'an IAM role name: 1 to 64 letters, digits and + = , . @ _ -', 64)
+        .optional()
+        .describe('Name of the role Key Insight assumes. Default: "<stack name>-scanner".'),
+      maxSessionDurationSeconds: integer(IAM_ROLE_SESSION_SECONDS, 'seconds')
+        .default(3600)
+        .describe('Longest session Key Insight can request.'),
+      permissionsBoundaryArn: pattern(
+        IAM_POLICY_ARN,
+        'an IAM managed policy ARN such as arn:aws:iam::123456789012:policy/boundary',
+        600,
+      )
+        .optional()
+        .describe('Permissions boundary for the role. Default: none.'),
+    })
+    .prefault({})
+    .describe('The IAM role Key Insight assumes with its Okta token.'),
+  oidcProvider: z
+    .strictObject({
+      thumbprints: z
+        .array(pattern(THUMBPRINT, 'a SHA-1 thumbprint: 40 hexadecimal digits', 40), {
+          error: 'a list of 1 to 5 thumbprints',
+        })
+        .min(1, { error: 'a list of 1 to 5 thumbprints' })
+        .max(5, { error: 'a list of 1 to 5 thumbprints' })
+        .optional()
+        .describe("Server-certificate thumbprints. Default: none; AWS trusts Okta's public CA itself."),
+    })
+    .prefault({})
+    .describe('The IAM OIDC identity provider for the authorization server.'),
+  scanning: z
+    .strictObject({
+      services: z
+        .array(z.enum(SCANNED_SERVICES, { error: `one of ${SCANNED_SERVICES.join(', ')}` }), {
+          error: 'a list of scanned services',
+        })
+        .default([...SCANNED_SERVICES])
+        .describe('Services Key Insight may read. Default: all of them.'),
+      managedPolicyArns: z
+        .array(
+          pattern(IAM_POLICY_ARN, 'an IAM managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess', 600),
+          { error: 'a list of IAM managed policy ARNs' },
+        )
+        .max(10, { error: 'at most 10 managed policy ARNs (the IAM limit per role)' })
+        .default([])
+        .describe('More managed policies to attach to the role. Default: none.'),
+    })
+    .prefault({})
+    .describe('What the role may read.'),
+});
+
+const backendSchema = z
+  .discriminatedUnion(
+    'type',
+    [
+      z
+        .strictObject({ type: z.literal('local') })
+        .describe('State in terraform.<stack>.tfstate at the project root.'),
+      z
+        .strictObject({
+          type: z.literal('s3'),
+          bucket: pattern(S3_BUCKET, 'an S3 bucket name: 3 to 63 lowercase letters, digits, . and -', 63).describe(
+            'Bucket that holds the state.',
+          ),
+          keyPrefix: pattern(S3_KEY_PREFIX, 'an S3 key prefix of 1 to 512 characters without spaces', 512)
+            .refine((prefix) => !prefix.startsWith('/') && !prefix.endsWith('/'), {
+              error: 'an S3 key prefix that neither starts nor ends with /',
+            })
+            .describe('Each stack\'s state is at <keyPrefix>/<stack>.tfstate.'),
+          region: pattern(AWS_REGION, REGION_ALLOWED, 32).describe("The bucket's region."),
+          kmsKeyId: pattern(KMS_KEY, 'a KMS key ID, key ARN, alias/<name> or alias ARN', 600)
+            .optional()
+            .describe('KMS key that encrypts the state. Default: the bucket\'s default encryption (SSE-S3).'),
+          dynamodbTable: pattern(DYNAMODB_TABLE, 'a DynamoDB table name of 3 to 255 letters, digits, _ . -', 255)
+            .optional()
+            .describe('Legacy lock table. Default: none; S3 native locking (use_lockfile) is always on.'),
+        })
+        .describe('State in S3, encrypted, locked with S3 native lock files.'),
+      z
+        .strictObject({
+          type: z.literal('cloud'),
+          organization: pattern(TFC_ORGANIZATION, 'an HCP Terraform organization name', 90).describe(
+            'HCP Terraform or Terraform Enterprise organization.',
+          ),
+          workspacePrefix: pattern(TFC_NAME_PREFIX, 'up to 40 letters, digits, _ and -', 40)
+            .default('')
+            .describe('Each stack uses the workspace <workspacePrefix><stack>. Default: no prefix.'),
+          project: pattern(TFC_PROJECT, 'a project name of 1 to 40 letters, digits, spaces, _ and -', 40)
+            .optional()
+            .describe("Project the workspaces belong to. Default: the organization's default project."),
+          hostname: pattern(HOSTNAME, 'a host name such as app.terraform.io or tfe.example.com', 260)
+            .default('app.terraform.io')
+            .describe('Terraform Enterprise host. Default: app.terraform.io (HCP Terraform).'),
+        })
+        .describe('State and runs in HCP Terraform or Terraform Enterprise, one workspace per stack.'),
+    ],
+    { error: 'an object whose type is one of "local", "s3", "cloud"' },
+  )
+  .default({ type: 'local' })
+  .describe('Where the state of this environment\'s stacks lives.');
+
+const stackSchema = z
+  .strictObject({
+    name: pattern(
+      STACK_NAME,
+      'a stack name of 1 to 50 letters, digits, _ and -, starting with a letter',
+      50,
+    ).describe('Name of the cdktf stack (and of its state).'),
+    okta: oktaSchema,
+    aws: awsSchema,
+    backend: backendSchema,
+    tags: z
+      .record(
+        pattern(TAG_KEY, 'a tag key of 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws:', 128),
+        pattern(TAG_VALUE, 'a tag value of up to 256 letters, digits, spaces and _ . : / = + - @', 256),
+        { error: 'an object of tag keys to string values' },
+      )
+      .refine((tags) => Object.keys(tags).length <= 50, { error: 'at most 50 tags' })
+      .default({})
+      .describe('Tags on every taggable AWS resource.'),
+  })
+  .superRefine((stack, ctx) => {
+    const seen = new Set<string>();
+    stack.okta.scopes.forEach((scope, index) => {
+      if (seen.has(scope.name)) {
+        ctx.addIssue({ code: 'custom', path: ['okta', 'scopes', index, 'name'], message: 'a name no other scope has' });
+      }
+      seen.add(scope.name);
+    });
+  });
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string({ error: 'a path or URL of the JSON Schema' }).optional().describe('For editors.'),
+    stacks: z
+      .array(stackSchema, { error: 'a list of 1 to 50 stacks' })
+      .min(1, { error: 'a list of 1 to 50 stacks' })
+      .max(50, { error: 'a list of 1 to 50 stacks' }),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.stacks.forEach((stack, index) => {
+      const key = stack.name.toLowerCase();
+      if (seen.has(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stacks', index, 'name'],
+          message: 'a name no other stack has (names are compared ignoring case)',
+        });
+      }
+      seen.add(key);
+    });
+  });
+
+export type KeyInsightConfig = z.output<typeof configSchema>;
+export type StackConfig = KeyInsightConfig['stacks'][number];
+export type ScopeConfig = StackConfig['okta']['scopes'][number];
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    const name = String(key);
+    const plain = /^[A-Za-z_$][\w$]*$/.test(name);
+    if (!plain) return `${out}[${JSON.stringify(name)}]`;
+    return out ? `${out}.${name}` : name;
+  }, '');
+}
+
+const PREVIEW_LIMIT = 80;
+
+function preview(value: unknown): string {
+  let shown: string;
+  try {
+    shown = JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = String(value);
+  }
+  return shown.length > PREVIEW_LIMIT ? `${shown.slice(0, PREVIEW_LIMIT)}... (${shown.length} characters)` : shown;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const where = formatPath(issue.path) || 'the configuration';
+  if (issue.code === 'unrecognized_keys') {
+    const allowedKeys = allowedKeysAt(issue.path, input);
+    const keys = issue.keys.map((key) => JSON.stringify(key)).join(', ');
+    const noun = issue.keys.length === 1 ? 'an unknown key' : 'unknown keys';
+    return `${where} has ${noun} ${keys}; allowed keys: ${allowedKeys.join(', ')}`;
+  }
+  const value = valueAt(input, issue.path);
+  const hasValue = value !== undefined || hasKey(input, issue.path);
+  const shown = hasValue ? `is ${preview(value)}` : 'is missing';
+  return `${where} ${shown}, but must be ${issue.message}`;
+}
+
+function hasKey(root: unknown, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return true;
+  const parent = valueAt(root, path.slice(0, -1));
+  return parent !== null && typeof parent === 'object' && Object.prototype.hasOwnProperty.call(parent, path[path.length - 1]);
+}
+
+/** The keys the schema allows at a path, for the "unknown key" message. */
+function allowedKeysAt(path: readonly PropertyKey[], input: unknown): string[] {
+  let schema: z.ZodType = configSchema;
+  let value: unknown = input;
+  for (const key of path) {
+    schema = pickOption(unwrap(schema), value);
+    if (schema instanceof z.ZodObject) schema = schema.shape[key as string];
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    value = valueAt(value, [key]);
+  }
+  schema = pickOption(unwrap(schema), value);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+/** For a union such as the backend, the option the input's `type` selects. */
+function pickOption(schema: z.ZodType, value: unknown): z.ZodType {
+  if (!(schema instanceof z.ZodDiscriminatedUnion)) return schema;
+  const type = valueAt(value, ['type']);
+  const options = schema.options as z.ZodType[];
+  return (
+    options.find((option) => option instanceof z.ZodObject && option.shape.type.def.values?.includes(type)) ??
+    schema
+  );
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  for (;;) {
+    if (current instanceof z.ZodPipe) current = current.in as z.ZodType;
+    else if ('unwrap' in current && typeof current.unwrap === 'function') current = current.unwrap() as z.ZodType;
+    else if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault) current = current.def.innerType as z.ZodType;
+    else return current;
+  }
+}
+
+/** Checks a parsed JSON value against the schema; throws a ConfigError that lists every problem. */
+export function parseConfig(input: unknown, source = DEFAULT_CONFIG_FILE): KeyInsightConfig {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue, input)}`);
+  const count = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
+  throw new ConfigError(`Invalid configuration in ${source} (${count}):\n${lines.join('\n')}`);
+}
+
+/** The configuration file's path: KEY_INSIGHT_CONFIG, or key-insight.config.json in the working directory. */
+export function configPath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  return resolve(cwd, env[CONFIG_FILE_ENV] || DEFAULT_CONFIG_FILE);
+}
+
+export function loadConfig(path: string): KeyInsightConfig {
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new ConfigError(
+        `Configuration file not found: ${path}. Create it, or set ${CONFIG_FILE_ENV} to the path of another file.`,
+      );
+    }
+    throw new ConfigError(`Cannot read the configuration file ${path}: ${code ?? String(error)}`);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(raw);
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseConfig(input, path);
+}

@@ -1,0 +1,134 @@
+import { Construct } from 'constructs';
+import { AppOauth } from '@cdktf/provider-okta/lib/app-oauth';
+import { AuthServer } from '@cdktf/provider-okta/lib/auth-server';
+import { AuthServerPolicy } from '@cdktf/provider-okta/lib/auth-server-policy';
+import { AuthServerPolicyRule } from '@cdktf/provider-okta/lib/auth-server-policy-rule';
+import { AuthServerScope } from '@cdktf/provider-okta/lib/auth-server-scope';
+import { CLIENT_CREDENTIALS, OKTA_METADATA_PATH, OKTA_TOKEN_PATH } from './okta-facts';
+
+export interface OktaScopeProps {
+  readonly name: string;
+  readonly description: string;
+  /** Whether tokens get this scope when a request names none. */
+  readonly isDefault: boolean;
+}
+
+export type AccessPolicyAssignment = 'this-app' | 'all-clients';
+
+export interface OktaClientCredentialsProps {
+  /** Label of the API Services app. */
+  readonly appLabel: string;
+  readonly authorizationServerName: string;
+  readonly authorizationServerDescription: string;
+  /** The one audience (`aud`) of the server's access tokens. */
+  readonly audience: string;
+  /** Custom scopes; the rule allows exactly these. At least one. */
+  readonly scopes: readonly OktaScopeProps[];
+  readonly accessPolicyName: string;
+  readonly accessPolicyDescription: string;
+  /**
+   * Which clients the access policy covers.
+   * @default 'this-app' - only the app created here; 'all-clients' covers every client of the server
+   */
+  readonly assignTo?: AccessPolicyAssignment;
+  readonly ruleName: string;
+  /** Okta allows 5 to 1440. */
+  readonly accessTokenLifetimeMinutes: number;
+}
+
+/** Okta's value for an access policy that covers every client of the authorization server. */
+const ALL_CLIENTS = 'ALL_CLIENTS';
+
+/**
+ * The Okta half of the guide: an API Services app that authenticates with client_secret_basic, a
+ * custom authorization server with its scopes, and an access policy with a client-credentials rule.
+ */
+export class OktaClientCredentials extends Construct {
+  public readonly app: AppOauth;
+  public readonly authorizationServer: AuthServer;
+  public readonly scopes: AuthServerScope[];
+  public readonly accessPolicy: AuthServerPolicy;
+  public readonly rule: AuthServerPolicyRule;
+  public readonly audience: string;
+
+  constructor(scope: Construct, id: string, props: OktaClientCredentialsProps) {
+    super(scope, id);
+    if (props.scopes.length === 0) {
+      throw new Error('scopes is empty, but the access rule needs at least one scope to allow');
+    }
+    this.audience = props.audience;
+
+    this.app = new AppOauth(this, 'App', {
+      label: props.appLabel,
+      type: 'service',
+      grantTypes: [CLIENT_CREDENTIALS],
+      responseTypes: ['token'],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    });
+
+    this.authorizationServer = new AuthServer(this, 'AuthorizationServer', {
+      name: props.authorizationServerName,
+      description: props.authorizationServerDescription,
+      audiences: [props.audience],
+      issuerMode: 'ORG_URL',
+    });
+
+    this.scopes = props.scopes.map(
+      (scopeProps, index) =>
+        new AuthServerScope(this, `Scope${index}`, {
+          authServerId: this.authorizationServer.id,
+          name: scopeProps.name,
+          description: scopeProps.description,
+          default: scopeProps.isDefault,
+          // Client credentials cannot answer a consent prompt.
+          consent: 'IMPLICIT',
+        }),
+    );
+
+    this.accessPolicy = new AuthServerPolicy(this, 'AccessPolicy', {
+      authServerId: this.authorizationServer.id,
+      name: props.accessPolicyName,
+      description: props.accessPolicyDescription,
+      priority: 1,
+      clientWhitelist: (props.assignTo ?? 'this-app') === 'all-clients' ? [ALL_CLIENTS] : [this.app.clientId],
+    });
+
+    this.rule = new AuthServerPolicyRule(this, 'Rule', {
+      authServerId: this.authorizationServer.id,
+      policyId: this.accessPolicy.id,
+      name: props.ruleName,
+      // Okta renumbers priorities from 1; any other value leaves a permanent diff.
+      priority: 1,
+      grantTypeWhitelist: [CLIENT_CREDENTIALS],
+      // The scopes' own attributes, so the rule is written after the scopes exist.
+      scopeWhitelist: this.scopes.map((created) => created.name),
+      accessTokenLifetimeMinutes: props.accessTokenLifetimeMinutes,
+    });
+  }
+
+  public get clientId(): string {
+    return this.app.clientId;
+  }
+
+  public get clientSecret(): string {
+    return this.app.clientSecret;
+  }
+
+  /** `https://{org}.okta.com/oauth2/{authorizationServerId}`, known after apply. */
+  public get issuer(): string {
+    return this.authorizationServer.issuer;
+  }
+
+  /** Key Insight's "Well-known URL". */
+  public get metadataUri(): string {
+    return `${this.issuer}${OKTA_METADATA_PATH}`;
+  }
+
+  public get tokenEndpoint(): string {
+    return `${this.issuer}${OKTA_TOKEN_PATH}`;
+  }
+
+  public get scopeNames(): string[] {
+    return this.scopes.map((created) => created.name);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Okta facts the stack depends on, each with where it comes from.
+ */
+
+/** Rule `access_token_lifetime_minutes` limits (Okta: Authorization Servers, Access Policy rules). */
+export const OKTA_ACCESS_TOKEN_LIFETIME_MINUTES = { min: 5, max: 1440 } as const;
+
+/** OpenID Connect scopes Okta defines itself; custom scopes cannot take these names (Okta: Scopes). */
+export const OKTA_RESERVED_SCOPES: readonly string[] = [
+  'openid',
+  'profile',
+  'email',
+  'address',
+  'phone',
+  'offline_access',
+  'device_sso',
+];
+
+/** Custom authorization server endpoints, relative to the issuer (Okta: OpenID Connect & OAuth 2.0 API). */
+export const OKTA_METADATA_PATH = '/.well-known/oauth-authorization-server';
+export const OKTA_TOKEN_PATH = '/v1/token';
+
+/**
+ * The okta/okta provider line the stack is pinned to. @cdktf/provider-okta 14.1.1 was generated from
+ * 4.20.0, which fails to create API Services apps in many orgs (terraform-provider-okta issues 2295 and
+ * 2370, fixed in 5.2.0 by PR 2403). The five resources used here only gained attributes since.
+ */
+export const OKTA_PROVIDER_VERSION = '~> 6.12';
+
+/** The client-credentials grant: the only grant the app and the rule allow. */
+export const CLIENT_CREDENTIALS = 'client_credentials';
