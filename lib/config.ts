@@ -369,6 +369,11 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     const noun = issue.keys.length === 1 ? 'an unknown key' : 'unknown keys';
     return `${where} has ${noun} ${keys}; allowed keys: ${allowedKeys.join(', ')}`;
   }
+  if (issue.code === 'invalid_key') {
+    const key = issue.path[issue.path.length - 1];
+    const parent = formatPath(issue.path.slice(0, -1));
+    return `${parent} has the key ${preview(key)}, but keys must be ${issue.issues[0]?.message}`;
+  }
   const value = valueAt(input, issue.path);
   const hasValue = value !== undefined || hasKey(input, issue.path);
   const shown = hasValue ? `is ${preview(value)}` : 'is missing';
@@ -411,9 +416,13 @@ function unwrap(schema: z.ZodType): z.ZodType {
   let current: z.ZodType = schema;
   for (;;) {
     if (current instanceof z.ZodPipe) current = current.in as z.ZodType;
-    else if ('unwrap' in current && typeof current.unwrap === 'function') current = current.unwrap() as z.ZodType;
-    else if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault) current = current.def.innerType as z.ZodType;
-    else return current;
+    else if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault
+    ) {
+      current = current.def.innerType as z.ZodType;
+    } else return current;
   }
 }
 
