@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Testing, TerraformStack } from 'cdktf';
+import { OktaClientCredentials, OktaClientCredentialsProps } from '../../lib/okta-client-credentials';
+import { configWith, minimalStack, shippedConfig, withValue, ROOT } from '../helpers/config';
+import { onlyResource, resourcesOf, synthConfig, TerraformJson } from '../helpers/synth';
+
+const OKTA_TYPES = [
+  'okta_app_oauth',
+  'okta_auth_server',
+  'okta_auth_server_scope',
+  'okta_auth_server_policy',
+  'okta_auth_server_policy_rule',
+] as const;
+
+function synthOkta(props: Partial<OktaClientCredentialsProps> = {}): TerraformJson {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  new OktaClientCredentials(stack, 'Okta', {
+    appLabel: 'Key Insight',
+    authorizationServerName: 'KI server',
+    authorizationServerDescription: 'KI tokens',
+    audience: 'api://ki',
+    scopes: [{ name: 'ki.scan', description: 'Scan', isDefault: true }],
+    accessPolicyName: 'KI policy',
+    accessPolicyDescription: 'KI policy description',
+    ruleName: 'KI rule',
+    accessTokenLifetimeMinutes: 30,
+    ...props,
+  });
+  return JSON.parse(Testing.synth(stack));
+}
+
+describe('the API Services app', () => {
+  it('is a service app that may only use client credentials with client_secret_basic', () => {
+    expect(onlyResource(synthOkta(), 'okta_app_oauth')).toEqual({
+      label: 'Key Insight',
+      type: 'service',
+      grant_types: ['client_credentials'],
+      response_types: ['token'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
+  });
+});
+
+describe('the authorization server', () => {
+  it('has the one audience, the name and description, and the org URL as issuer', () => {
+    expect(onlyResource(synthOkta(), 'okta_auth_server')).toEqual({
+      name: 'KI server',
+      description: 'KI tokens',
+      audiences: ['api://ki'],
+      issuer_mode: 'ORG_URL',
+    });
+  });
+});
+
+describe('scopes', () => {
+  it('creates each scope on the server with implicit consent', () => {
+    const scopes = resourcesOf(
+      synthOkta({
+        scopes: [
+          { name: 'ki.scan', description: 'Scan', isDefault: true },
+          { name: 'ki.report', description: 'Report', isDefault: false },
+        ],
+      }),
+      'okta_auth_server_scope',
+    );
+    expect(scopes).toEqual([
+      { auth_server_id: expect.stringMatching(/^\$\{okta_auth_server\.\w+\.id\}$/), name: 'ki.scan', description: 'Scan', default: true, consent: 'IMPLICIT' },
+      { auth_server_id: expect.stringMatching(/^\$\{okta_auth_server\.\w+\.id\}$/), name: 'ki.report', description: 'Report', default: false, consent: 'IMPLICIT' },
+    ]);
+  });
+
+  it('refuses to build a rule without scopes', () => {
+    expect(() => synthOkta({ scopes: [] })).toThrow('scopes is empty, but the access rule needs at least one scope to allow');
+  });
+
+  function defaultsOf(scopes: object[]): boolean[] {
+    const stack = Object.values(synthConfig(configWith(withValue(minimalStack(), 'okta.scopes', scopes))))[0];
+    return resourcesOf(stack, 'okta_auth_server_scope').map((scope) => scope.default);
+  }
+
+  it('makes the first scope the default when the configuration marks none', () => {
+    expect(defaultsOf([{ name: 'a' }, { name: 'b' }])).toEqual([true, false]);
+  });
+
+  it('follows the configuration when it marks defaults', () => {
+    expect(defaultsOf([{ name: 'a' }, { name: 'b', default: true }])).toEqual([false, true]);
+    expect(defaultsOf([{ name: 'a', default: false }])).toEqual([false]);
+  });
+});
+
+describe('the access policy', () => {
+  it("covers only this stack's app by default", () => {
+    const stack = synthOkta();
+    expect(onlyResource(stack, 'okta_auth_server_policy')).toEqual({
+      auth_server_id: expect.stringMatching(/^\$\{okta_auth_server\.\w+\.id\}$/),
+      name: 'KI policy',
+      description: 'KI policy description',
+      priority: 1,
+      client_whitelist: [expect.stringMatching(/^\$\{okta_app_oauth\.\w+\.client_id\}$/)],
+    });
+  });
+
+  it('covers every client with assignTo all-clients', () => {
+    const policy = onlyResource(synthOkta({ assignTo: 'all-clients' }), 'okta_auth_server_policy');
+    expect(policy.client_whitelist).toEqual(['ALL_CLIENTS']);
+  });
+});
+
+describe('the rule', () => {
+  it('allows only client credentials for exactly the created scopes, with the configured lifetime', () => {
+    const stack = synthOkta({
+      scopes: [
+        { name: 'ki.scan', description: 'Scan', isDefault: true },
+        { name: 'ki.report', description: 'Report', isDefault: false },
+      ],
+    });
+    const scopeIds = Object.keys(stack.resource!.okta_auth_server_scope);
+    expect(onlyResource(stack, 'okta_auth_server_policy_rule')).toEqual({
+      auth_server_id: expect.stringMatching(/^\$\{okta_auth_server\.\w+\.id\}$/),
+      policy_id: expect.stringMatching(/^\$\{okta_auth_server_policy\.\w+\.id\}$/),
+      name: 'KI rule',
+      priority: 1,
+      grant_type_whitelist: ['client_credentials'],
+      scope_whitelist: scopeIds.map((id) => `\${okta_auth_server_scope.${id}.name}`),
+      access_token_lifetime_minutes: 30,
+    });
+  });
+});
+
+describe('the okta/okta provider', () => {
+  it('is pinned to the 6.x line, not the 4.20.0 the bindings were generated from', () => {
+    const stack = Object.values(synthConfig(shippedConfig()))[0];
+    expect(stack.terraform.required_providers.okta).toEqual({ source: 'okta/okta', version: '~> 6.12' });
+  });
+});
+
+describe('compatibility with okta/okta 6.12.0', () => {
+  type Table = Record<string, Record<string, { kind: 'required' | 'optional' | 'read-only'; type: string }>>;
+  const schema: Table = JSON.parse(
+    readFileSync(join(ROOT, '..', 'shared', 'reference', 'okta-provider-schema', 'okta-6.12.0.json'), 'utf8'),
+  );
+  // Every optional setting the configuration can change, so that all emitted attributes are seen.
+  const everything = withValue(
+    withValue(minimalStack(), 'okta.scopes', [{ name: 'a', description: 'A', default: true }, { name: 'b' }]),
+    'okta.accessPolicy',
+    { name: 'P', description: 'D', assignTo: 'all-clients' },
+  );
+  const stacks = [shippedConfig(), configWith(everything)].map((config) => Object.values(synthConfig(config))[0]);
+
+  it.each(OKTA_TYPES)('emits for %s only attributes that 6.12.0 accepts as input', (type) => {
+    for (const stack of stacks) {
+      for (const resource of resourcesOf(stack, type)) {
+        for (const attribute of Object.keys(resource)) {
+          expect({ attribute, kind: schema[type][attribute]?.kind ?? 'unknown' }).toEqual({
+            attribute,
+            kind: expect.stringMatching(/^(required|optional)$/),
+          });
+        }
+      }
+    }
+  });
+
+  it.each(OKTA_TYPES)('emits for %s every attribute 6.12.0 requires', (type) => {
+    const required = Object.entries(schema[type])
+      .filter(([, spec]) => spec.kind === 'required')
+      .map(([name]) => name);
+    expect(required.length).toBeGreaterThan(0);
+    for (const stack of stacks) {
+      const resources = resourcesOf(stack, type);
+      expect(resources.length).toBeGreaterThan(0);
+      for (const resource of resources) {
+        expect(required.filter((name) => !(name in resource))).toEqual([]);
+      }
+    }
+  });
+});

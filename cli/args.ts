@@ -1,0 +1,126 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage-error';
+
+/** Where `cdktf deploy|output --outputs-file` is told to write, relative to the current directory. */
+export const DEFAULT_OUTPUTS_FILE = 'key-insight.outputs.json';
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Upper bound for --timeout-ms: ten minutes is already far past any useful wait for one request. */
+export const MAX_TIMEOUT_MS = 600_000;
+export const OUTPUT_FORMATS = ['table', 'json', 'env'] as const;
+
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface StackSelection {
+  /** Path of the outputs file, as given (relative paths resolve against the current directory). */
+  readonly outputsFile: string;
+  /** @default - the only stack in the file that has a client_id output */
+  readonly stack?: string;
+}
+
+export interface OutputsOptions extends StackSelection {
+  readonly format: OutputFormat;
+  readonly showSecret: boolean;
+}
+
+export interface VerifyOptions extends StackSelection {
+  readonly json: boolean;
+  readonly timeoutMs: number;
+  readonly assumeRole: boolean;
+}
+
+export type Invocation =
+  | { readonly command: 'help'; readonly topic?: 'outputs' | 'verify' }
+  | { readonly command: 'outputs'; readonly options: OutputsOptions }
+  | { readonly command: 'verify'; readonly options: VerifyOptions };
+
+const STACK_SELECTION_OPTIONS = {
+  'outputs-file': { type: 'string' },
+  stack: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+const OUTPUTS_OPTIONS = {
+  ...STACK_SELECTION_OPTIONS,
+  format: { type: 'string' },
+  'show-secret': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+const VERIFY_OPTIONS = {
+  ...STACK_SELECTION_OPTIONS,
+  json: { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+  'assume-role': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+export function parseInvocation(argv: readonly string[]): Invocation {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+      throw new UsageError('missing command: key-insight outputs | verify (key-insight --help for more)');
+    case 'help':
+    case '--help':
+    case '-h':
+      return { command: 'help' };
+    case 'outputs': {
+      const values = parseOptions(command, rest, OUTPUTS_OPTIONS);
+      if (values.help) return { command: 'help', topic: command };
+      return {
+        command,
+        options: { ...stackSelection(values), format: outputFormat(values.format), showSecret: values['show-secret'] ?? false },
+      };
+    }
+    case 'verify': {
+      const values = parseOptions(command, rest, VERIFY_OPTIONS);
+      if (values.help) return { command: 'help', topic: command };
+      return {
+        command,
+        options: {
+          ...stackSelection(values),
+          json: values.json ?? false,
+          timeoutMs: timeoutMs(values['timeout-ms']),
+          assumeRole: values['assume-role'] ?? false,
+        },
+      };
+    }
+    default:
+      throw new UsageError(`unknown command "${command}": use key-insight outputs | verify (key-insight --help for more)`);
+  }
+}
+
+function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const known = Object.keys(options).map((name) => `--${name}`).join(', ');
+    throw new UsageError(`key-insight ${command}: ${optionProblem(error)} (options: ${known})`);
+  }
+}
+
+/** parseArgs explains itself at length; keep the part that names the problem. */
+function optionProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('. ')[0] ?? message;
+}
+
+function stackSelection(values: { 'outputs-file'?: string; stack?: string }): StackSelection {
+  const outputsFile = values['outputs-file'] ?? DEFAULT_OUTPUTS_FILE;
+  if (outputsFile.trim() === '') throw new UsageError('--outputs-file is empty, but must name a file');
+  if (values.stack !== undefined && values.stack.trim() === '') throw new UsageError('--stack is empty, but must name a stack');
+  return values.stack === undefined ? { outputsFile } : { outputsFile, stack: values.stack };
+}
+
+function outputFormat(value: string | undefined): OutputFormat {
+  if (value === undefined) return 'table';
+  const format = OUTPUT_FORMATS.find((allowed) => allowed === value);
+  if (format === undefined) throw new UsageError(`--format is set to "${value}", but must be one of ${OUTPUT_FORMATS.join(', ')}`);
+  return format;
+}
+
+function timeoutMs(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(parsed >= 1 && parsed <= MAX_TIMEOUT_MS)) {
+    throw new UsageError(`--timeout-ms is set to "${value}", but must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  return parsed;
+}

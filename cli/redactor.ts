@@ -1,0 +1,34 @@
+/**
+ * Replaces every known secret value (the client secret, the access token, and the encodings they
+ * travel in) with a marker, in anything the tool is about to print. Printing goes through one
+ * Redactor so that an error message echoing a request (a header, a form body) cannot leak them.
+ */
+export class Redactor {
+  public static readonly MARKER = '[redacted]';
+
+  private readonly values = new Set<string>();
+
+  /** Registers a secret together with the forms it is sent in (form-urlencoded, percent-encoded). */
+  public addSecret(value: string): void {
+    if (value.length === 0) return;
+    this.values.add(value);
+    this.values.add(formUrlEncode(value));
+    this.values.add(encodeURIComponent(value));
+  }
+
+  /** Registers an exact string (e.g. a whole Authorization header value). */
+  public addExact(value: string): void {
+    if (value.length > 0) this.values.add(value);
+  }
+
+  public redact(text: string): string {
+    // Longest first, so that an encoded form containing a shorter secret is replaced whole.
+    const longestFirst = [...this.values].sort((a, b) => b.length - a.length);
+    return longestFirst.reduce((result, value) => result.split(value).join(Redactor.MARKER), text);
+  }
+}
+
+/** application/x-www-form-urlencoded encoding of one value (RFC 6749 Appendix B). */
+export function formUrlEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
