@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** This machine's filesystem mirror: hashicorp/aws 5.100.0, the version @cdktf/provider-aws 20.1.0 was generated from. */
+export const PROVIDER_MIRROR = '/opt/tf-plugins';
+const AWS_PROVIDER = join(PROVIDER_MIRROR, 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0');
+
+/** Fake credentials: nothing here can reach AWS, and the provider is told not to try. */
+export const OFFLINE_AWS_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+export const OFFLINE_AWS_PROVIDER = {
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+};
+
+/** Fails, with what is missing, when this machine cannot run Terraform offline. */
+export function requireTerraform(): void {
+  const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) {
+    throw new Error('terraform is not on PATH: install Terraform 1.10 or newer to run these tests');
+  }
+  if (!existsSync(AWS_PROVIDER)) {
+    throw new Error(`the provider mirror has no hashicorp/aws 5.100.0: expected ${AWS_PROVIDER}`);
+  }
+}
+
+export interface TerraformRun {
+  readonly dir: string;
+  run(args: string[]): string;
+}
+
+/**
+ * A folder holding `cdk.tf.json` and a project-local CLI config that installs hashicorp/aws from the
+ * mirror (linked, not copied) and nothing from the network.
+ */
+export function terraformFolder(config: object, name = 'stack'): TerraformRun {
+  const root = mkdtempSync(join(tmpdir(), 'ki-terraform-'));
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config, null, 2));
+  const cliConfig = join(root, 'terraform.tfrc');
+  writeFileSync(
+    cliConfig,
+    [
+      `plugin_cache_dir = "${PROVIDER_MIRROR}"`,
+      'plugin_cache_may_break_dependency_lock_file = true',
+      'provider_installation {',
+      `  filesystem_mirror {\n    path    = "${PROVIDER_MIRROR}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }`,
+      '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }',
+      '}',
+    ].join('\n'),
+  );
+  const env = {
+    PATH: process.env.PATH,
+    HOME: root,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: '1',
+    CHECKPOINT_DISABLE: '1',
+    ...OFFLINE_AWS_ENV,
+  };
+  return {
+    dir,
+    run(args: string[]): string {
+      const result = spawnSync('terraform', [...args, '-no-color'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+      if (result.status !== 0) {
+        throw new Error(`terraform ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout}`);
+      }
+      return result.stdout;
+    },
+  };
+}
+
+export interface PlannedChange {
+  readonly type: string;
+  readonly actions: string[];
+  readonly after: Record<string, any>;
+  /** Attributes known only after apply. */
+  readonly afterUnknown: Record<string, any>;
+  /** What each attribute's expression refers to, from the plan's configuration. */
+  readonly references: Record<string, string[]>;
+}
+
+/** `terraform init`, `validate` and `plan`; the planned changes, from `terraform show -json`. */
+export function initValidatePlan(folder: TerraformRun): PlannedChange[] {
+  folder.run(['init', '-input=false']);
+  folder.run(['validate']);
+  folder.run(['plan', '-input=false', '-out=plan.tfplan']);
+  const plan = JSON.parse(folder.run(['show', '-json', 'plan.tfplan']));
+  const configured = new Map<string, any>(
+    (plan.configuration?.root_module?.resources ?? []).map((resource: any) => [resource.address, resource]),
+  );
+  return (plan.resource_changes ?? []).map((change: any) => {
+    const expressions = configured.get(change.address)?.expressions ?? {};
+    return {
+      type: change.type,
+      actions: change.change.actions,
+      after: change.change.after,
+      afterUnknown: change.change.after_unknown ?? {},
+      references: Object.fromEntries(
+        Object.entries<any>(expressions).map(([name, expression]) => [name, expression.references ?? []]),
+      ),
+    };
+  });
+}

@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from './usage-error';
+
+/** Output names the stack writes: the contract between the cdktf stack and this tool. */
+export const OUTPUT_NAMES = {
+  clientId: 'client_id',
+  clientSecret: 'client_secret',
+  metadataUri: 'metadata_uri',
+  issuer: 'issuer',
+  tokenEndpoint: 'token_endpoint',
+  audience: 'audience',
+  scopes: 'scopes',
+  awsRoleArn: 'aws_role_arn',
+} as const;
+
+/** Outputs every environment stack writes (the client secret aside: it is sensitive, see below). */
+const ENVIRONMENT_OUTPUTS = [
+  OUTPUT_NAMES.clientId,
+  OUTPUT_NAMES.metadataUri,
+  OUTPUT_NAMES.issuer,
+  OUTPUT_NAMES.tokenEndpoint,
+  OUTPUT_NAMES.audience,
+  OUTPUT_NAMES.scopes,
+] as const;
+
+/** The cdktf flag without which `--outputs-file` leaves sensitive outputs (the client secret) out. */
+export const INCLUDE_SENSITIVE_FLAG = '--outputs-file-include-sensitive-outputs';
+
+/** Account stacks of a multi-account environment are named `<environment stack>-<12-digit account ID>`. */
+const ACCOUNT_ID_PATTERN = '\\d{12}';
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/\S+$/;
+
+export interface AwsRole {
+  readonly accountId: string;
+  readonly roleArn: string;
+  /** The stack whose `aws_role_arn` output this is. */
+  readonly stackName: string;
+}
+
+/** Everything Key Insight needs, and everything `verify` checks, for one environment stack. */
+export interface KeyInsightSetup {
+  readonly outputsFile: string;
+  readonly stackName: string;
+  readonly clientId: string;
+  /** @default - absent when the file was written without the include-sensitive flag */
+  readonly clientSecret?: string;
+  readonly metadataUri: string;
+  readonly issuer: string;
+  readonly tokenEndpoint: string;
+  readonly audience: string;
+  readonly scopes: readonly string[];
+  /** One per AWS account, the environment stack's own first, then account stacks by account ID. */
+  readonly awsRoles: readonly AwsRole[];
+}
+
+type Outputs = Readonly<Record<string, unknown>>;
+
+/** Reads and parses the outputs file; any problem is a UsageError naming the file. */
+export function readOutputsFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new UsageError(
+        `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` for a deployed stack), or name another file with --outputs-file`,
+      );
+    }
+    throw new UsageError(`cannot read outputs file ${path}: ${code ?? String(error)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the text around the fault, which may be the client secret.
+    throw new UsageError(`outputs file ${path} is not valid JSON: cdktf writes it whole, so it was cut short or edited; write it again with cdktf`);
+  }
+}
+
+export function loadSetup(outputsFile: string, stack?: string): KeyInsightSetup {
+  return selectSetup(readOutputsFile(outputsFile), outputsFile, stack);
+}
+
+/** Picks the environment stack from a parsed outputs file and gathers its AWS roles. */
+export function selectSetup(file: unknown, outputsFile: string, stack?: string): KeyInsightSetup {
+  if (!isRecord(file)) {
+    throw new UsageError(`outputs file ${outputsFile} must hold a JSON object {"<stack>": {"<output>": value}}, but holds ${describeJsonType(file)}`);
+  }
+  const stacks = new Map(Object.entries(file).filter((entry): entry is [string, Outputs] => isRecord(entry[1])));
+  const environmentStacks = [...stacks.keys()].filter((name) => OUTPUT_NAMES.clientId in (stacks.get(name) ?? {}));
+  const stackName = pickEnvironmentStack(environmentStacks, [...stacks.keys()], outputsFile, stack);
+  const outputs = stacks.get(stackName) ?? {};
+  const missing = ENVIRONMENT_OUTPUTS.filter((name) => !(name in outputs));
+  if (missing.length > 0) {
+    throw new UsageError(
+      `stack "${stackName}" in ${outputsFile} has no ${missing.join(', ')} output; the stack writes ${ENVIRONMENT_OUTPUTS.join(', ')}: write its outputs again with cdktf`,
+    );
+  }
+  const read = (name: string) => requireString(outputs[name], name, stackName);
+  const clientSecret = outputs[OUTPUT_NAMES.clientSecret];
+  if (clientSecret !== undefined && (typeof clientSecret !== 'string' || clientSecret === '')) {
+    throw new UsageError(`stack "${stackName}" output ${OUTPUT_NAMES.clientSecret} must be a non-empty string (value not shown)`);
+  }
+  return {
+    outputsFile,
+    stackName,
+    clientId: read(OUTPUT_NAMES.clientId),
+    ...(clientSecret === undefined ? {} : { clientSecret }),
+    metadataUri: read(OUTPUT_NAMES.metadataUri),
+    issuer: read(OUTPUT_NAMES.issuer),
+    tokenEndpoint: read(OUTPUT_NAMES.tokenEndpoint),
+    audience: read(OUTPUT_NAMES.audience),
+    scopes: requireScopes(outputs[OUTPUT_NAMES.scopes], stackName),
+    awsRoles: awsRoles(stacks, stackName),
+  };
+}
+
+function pickEnvironmentStack(environmentStacks: string[], allStacks: string[], outputsFile: string, requested?: string): string {
+  const listed = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none');
+  if (requested !== undefined) {
+    if (environmentStacks.includes(requested)) return requested;
+    if (allStacks.includes(requested)) {
+      throw new UsageError(
+        `stack "${requested}" in ${outputsFile} has no ${OUTPUT_NAMES.clientId} output, so it does not hold the Okta app; stacks that do: ${listed(environmentStacks)}`,
+      );
+    }
+    throw new UsageError(`stack "${requested}" is not in ${outputsFile}; stacks with a ${OUTPUT_NAMES.clientId} output: ${listed(environmentStacks)}`);
+  }
+  const [only, ...others] = environmentStacks;
+  if (only === undefined) {
+    throw new UsageError(
+      `no stack in ${outputsFile} has a ${OUTPUT_NAMES.clientId} output (stacks in the file: ${listed(allStacks)}): write the outputs of the stack that holds the Okta app`,
+    );
+  }
+  if (others.length > 0) {
+    throw new UsageError(`${outputsFile} holds several stacks with a ${OUTPUT_NAMES.clientId} output: pick one with --stack (${environmentStacks.join(', ')})`);
+  }
+  return only;
+}
+
+function awsRoles(stacks: ReadonlyMap<string, Outputs>, stackName: string): AwsRole[] {
+  const roles: AwsRole[] = [];
+  const own = stacks.get(stackName)?.[OUTPUT_NAMES.awsRoleArn];
+  if (own !== undefined) {
+    const roleArn = requireRoleArn(own, stackName);
+    roles.push({ accountId: ROLE_ARN.exec(roleArn)?.[1] ?? '', roleArn, stackName });
+  }
+  const accountStack = new RegExp(`^${escapeRegExp(stackName)}-(${ACCOUNT_ID_PATTERN})$`);
+  const accountStacks = [...stacks.entries()]
+    .map(([name, outputs]) => ({ name, outputs, accountId: accountStack.exec(name)?.[1] }))
+    .filter((entry): entry is { name: string; outputs: Outputs; accountId: string } => entry.accountId !== undefined)
+    .filter((entry) => !(OUTPUT_NAMES.clientId in entry.outputs))
+    .sort((a, b) => a.accountId.localeCompare(b.accountId));
+  for (const { name, outputs, accountId } of accountStacks) {
+    if (!(OUTPUT_NAMES.awsRoleArn in outputs)) {
+      throw new UsageError(`account stack "${name}" has no ${OUTPUT_NAMES.awsRoleArn} output: write the outputs of all the environment's stacks into the file, account stacks included`);
+    }
+    roles.push({ accountId, roleArn: requireRoleArn(outputs[OUTPUT_NAMES.awsRoleArn], name), stackName: name });
+  }
+  return roles;
+}
+
+function requireString(value: unknown, name: string, stackName: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new UsageError(`stack "${stackName}" output ${name} must be a non-empty string, but is ${preview(value)}`);
+  }
+  return value;
+}
+
+function requireScopes(value: unknown, stackName: string): string[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((scope) => typeof scope === 'string' && /^\S+$/.test(scope))) {
+    throw new UsageError(`stack "${stackName}" output ${OUTPUT_NAMES.scopes} must be a non-empty list of scope names without spaces, but is ${preview(value)}`);
+  }
+  return value;
+}
+
+function requireRoleArn(value: unknown, stackName: string): string {
+  if (typeof value !== 'string' || !ROLE_ARN.test(value)) {
+    throw new UsageError(`stack "${stackName}" output ${OUTPUT_NAMES.awsRoleArn} must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), but is ${preview(value)}`);
+  }
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeJsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return `a ${typeof value}`;
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
