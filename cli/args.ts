@@ -92,7 +92,7 @@ function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(command
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     const known = Object.keys(options).map((name) => `--${name}`).join(', ');
-    throw new UsageError(`key-insight ${command}: ${optionProblem(error)} (options: ${known})`);
+    throw new UsageError(`${optionProblem(error)} for ${command} (options: ${known})`);
   }
 }
 

@@ -1,0 +1,118 @@
+import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation, type OutputsOptions, type VerifyOptions } from './args';
+import { includeSensitiveCommand, renderOutputs } from './outputs-command';
+import { Redactor } from './redactor';
+import { INCLUDE_SENSITIVE_FLAG, loadSetup, OUTPUT_NAMES } from './stack-outputs';
+import { UsageError } from './usage-error';
+import { renderVerifyJson, renderVerifyText } from './verify/report';
+import { runVerify } from './verify/run-verify';
+
+export const EXIT_CODES = {
+  ok: 0,
+  /** A check failed, or the tool met an error it does not know. */
+  failed: 1,
+  /** Bad command line, or an outputs file that is missing, unreadable or not what the stack writes. */
+  usage: 2,
+} as const;
+
+const HELP = {
+  general: `key-insight: hand a deployed stack's Okta and AWS setup to Fortanix Key Insight
+
+Usage:
+  key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret]
+  key-insight verify  [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
+
+Both read the file written by
+  npx cdktf deploy <stack> --outputs-file ${DEFAULT_OUTPUTS_FILE} ${INCLUDE_SENSITIVE_FLAG}
+(default --outputs-file: ./${DEFAULT_OUTPUTS_FILE}). --stack picks the stack when the file holds several.
+
+Exit codes: 0 all good, 1 a check failed, 2 usage error (bad option, missing or malformed file, unknown stack, missing secret).
+`,
+  outputs: `key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret]
+
+Prints what Key Insight's IdP configuration and AWS connection ask for: Client ID, Client Secret,
+Well-known URL, Scopes, and the role ARN of every AWS account of the stack.
+  --format table   (default) for people, saying where each value goes in Key Insight
+  --format json    JSON only, for scripts
+  --format env     KEY=value lines, quoted for POSIX shells
+  --show-secret    print the client secret (masked otherwise)
+`,
+  verify: `key-insight verify [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
+
+Does the guide's token check: reads the Metadata URI, asks the token endpoint for a client-credentials
+token (client_secret_basic, the stack's scopes), and verifies the token against the published keys:
+signature, iss, aud, exp, scopes, client ID. Neither the secret nor the token is ever printed.
+  --json           print a JSON report only
+  --timeout-ms N   limit for each request (default ${DEFAULT_TIMEOUT_MS})
+  --assume-role    also exchange the token with AWS STS AssumeRoleWithWebIdentity for every role ARN
+                   (honours AWS_ENDPOINT_URL_STS and AWS_REGION; credentials are never printed)
+Plain http is refused except to loopback addresses.
+`,
+} as const;
+
+export interface Streams {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** Runs one invocation and returns its exit code; nothing it prints escapes the redactor. */
+export async function main(argv: readonly string[], streams: Streams = processStreams()): Promise<number> {
+  const redactor = new Redactor();
+  const print = {
+    stdout: (text: string) => streams.stdout(redactor.redact(text)),
+    stderr: (text: string) => streams.stderr(redactor.redact(text)),
+  };
+  try {
+    const invocation = parseInvocation(argv);
+    switch (invocation.command) {
+      case 'help':
+        print.stdout(HELP[invocation.topic ?? 'general']);
+        return EXIT_CODES.ok;
+      case 'outputs':
+        return outputsCommand(invocation.options, redactor, print);
+      case 'verify':
+        return await verifyCommand(invocation.options, redactor, print);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      print.stderr(`key-insight: ${error.message}\n`);
+      return EXIT_CODES.usage;
+    }
+    print.stderr(`key-insight: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_CODES.failed;
+  }
+}
+
+function outputsCommand(options: OutputsOptions, redactor: Redactor, print: Streams): number {
+  const setup = loadSetup(options.outputsFile, options.stack);
+  if (setup.clientSecret !== undefined && !options.showSecret) redactor.addSecret(setup.clientSecret);
+  const rendered = renderOutputs(setup, options);
+  print.stdout(rendered.stdout);
+  if (rendered.stderr !== '') print.stderr(rendered.stderr);
+  return EXIT_CODES.ok;
+}
+
+async function verifyCommand(options: VerifyOptions, redactor: Redactor, print: Streams): Promise<number> {
+  const setup = loadSetup(options.outputsFile, options.stack);
+  const { clientSecret } = setup;
+  if (clientSecret === undefined) {
+    throw new UsageError(
+      `stack "${setup.stackName}" in ${setup.outputsFile} has no ${OUTPUT_NAMES.clientSecret}: the file was written without sensitive outputs; run: ${includeSensitiveCommand(setup)}`,
+    );
+  }
+  if (options.assumeRole && setup.awsRoles.length === 0) {
+    throw new UsageError(
+      `--assume-role needs an ${OUTPUT_NAMES.awsRoleArn} output in stack "${setup.stackName}" or in stacks named ${setup.stackName}-<account ID>, but ${setup.outputsFile} has none`,
+    );
+  }
+  redactor.addSecret(clientSecret);
+  const report = await runVerify({ ...setup, clientSecret }, options, redactor);
+  print.stdout(options.json ? renderVerifyJson(report) : renderVerifyText(report));
+  return report.passed ? EXIT_CODES.ok : EXIT_CODES.failed;
+}
+
+function processStreams(): Streams {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  };
+}
