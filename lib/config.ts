@@ -311,6 +311,11 @@ export const configSchema = z
       .max(50, { error: 'a list of 1 to 50 stacks' }),
   })
   .superRefine((config, ctx) => {
+    const accountStacks = new Set(
+      config.stacks.flatMap((stack) =>
+        (stack.aws.accounts ?? []).map((account) => `${stack.name}-${account.accountId}`.toLowerCase()),
+      ),
+    );
     const seen = new Set<string>();
     config.stacks.forEach((stack, index) => {
       const key = stack.name.toLowerCase();
@@ -319,6 +324,12 @@ export const configSchema = z
           code: 'custom',
           path: ['stacks', index, 'name'],
           message: 'a name no other stack has (names are compared ignoring case)',
+        });
+      } else if (accountStacks.has(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stacks', index, 'name'],
+          message: 'a name that is not also the name of an account stack ("<stack name>-<accountId>")',
         });
       }
       seen.add(key);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { parseConfig } from '../../lib/config';
 import { addEnvironments } from '../../lib/key-insight-app';
@@ -17,9 +19,16 @@ export function synthConfig(input: unknown): Record<string, TerraformJson> {
   return synthStacks(app);
 }
 
+/** Synthesizes the whole app as `cdktf synth` does (cross-stack references included) into its temporary outdir. */
 export function synthStacks(app: App): Record<string, TerraformJson> {
+  app.synth();
   const stacks = app.node.children.filter((child): child is TerraformStack => child instanceof TerraformStack);
-  return Object.fromEntries(stacks.map((stack) => [stack.node.id, JSON.parse(Testing.synth(stack, true))]));
+  return Object.fromEntries(
+    stacks.map((stack) => [
+      stack.node.id,
+      JSON.parse(readFileSync(join(app.outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8')),
+    ]),
+  );
 }
 
 /** The resources of one type in a synthesized stack, without cdktf's metadata. */

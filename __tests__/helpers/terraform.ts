@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,17 +32,22 @@ export function requireTerraform(): void {
 }
 
 export interface TerraformRun {
+  /** The project folder, three levels above the stack folder. */
+  readonly root: string;
   readonly dir: string;
-  run(args: string[]): string;
+  run(args: string[]): Promise<string>;
 }
 
+const execFileAsync = promisify(execFile);
+
 /**
- * A folder holding `cdk.tf.json` and a project-local CLI config that installs hashicorp/aws from the
- * mirror (linked, not copied) and nothing from the network.
+ * A project folder whose `cdktf.out/stacks/<name>` holds `cdk.tf.json`, as `cdktf synth` lays it out,
+ * and a project-local CLI config that installs hashicorp/aws from the mirror (linked, not copied) and
+ * nothing from the network.
  */
 export function terraformFolder(config: object, name = 'stack'): TerraformRun {
   const root = mkdtempSync(join(tmpdir(), 'ki-terraform-'));
-  const dir = join(root, name);
+  const dir = join(root, 'cdktf.out', 'stacks', name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config, null, 2));
   const cliConfig = join(root, 'terraform.tfrc');
@@ -65,13 +71,16 @@ export function terraformFolder(config: object, name = 'stack'): TerraformRun {
     ...OFFLINE_AWS_ENV,
   };
   return {
+    root,
     dir,
-    run(args: string[]): string {
-      const result = spawnSync('terraform', [...args, '-no-color'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 << 20 });
-      if (result.status !== 0) {
-        throw new Error(`terraform ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout}`);
+    async run(args: string[]): Promise<string> {
+      try {
+        const { stdout } = await execFileAsync('terraform', [...args, '-no-color'], { cwd: dir, env, maxBuffer: 64 << 20 });
+        return stdout;
+      } catch (error) {
+        const failed = error as { code?: number; stdout?: string; stderr?: string };
+        throw new Error(`terraform ${args.join(' ')} failed (${failed.code}):\n${failed.stderr}\n${failed.stdout}`);
       }
-      return result.stdout;
     },
   };
 }
@@ -87,11 +96,11 @@ export interface PlannedChange {
 }
 
 /** `terraform init`, `validate` and `plan`; the planned changes, from `terraform show -json`. */
-export function initValidatePlan(folder: TerraformRun): PlannedChange[] {
-  folder.run(['init', '-input=false']);
-  folder.run(['validate']);
-  folder.run(['plan', '-input=false', '-out=plan.tfplan']);
-  const plan = JSON.parse(folder.run(['show', '-json', 'plan.tfplan']));
+export async function initValidatePlan(folder: TerraformRun): Promise<PlannedChange[]> {
+  await folder.run(['init', '-input=false']);
+  await folder.run(['validate']);
+  await folder.run(['plan', '-input=false', '-out=plan.tfplan']);
+  const plan = JSON.parse(await folder.run(['show', '-json', 'plan.tfplan']));
   const configured = new Map<string, any>(
     (plan.configuration?.root_module?.resources ?? []).map((resource: any) => [resource.address, resource]),
   );

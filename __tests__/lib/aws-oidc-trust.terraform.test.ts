@@ -11,7 +11,7 @@ import { OFFLINE_AWS_PROVIDER, PlannedChange, initValidatePlan, requireTerraform
 const ISSUER = 'https://example.okta.com/oauth2/aus1a2b3c4';
 let changes: PlannedChange[];
 
-beforeAll(() => {
+beforeAll(async () => {
   requireTerraform();
   const app = Testing.app();
   const stack = new TerraformStack(app, 'aws-half');
@@ -29,7 +29,7 @@ beforeAll(() => {
     managedPolicyArns: ['arn:aws:iam::aws:policy/SecurityAudit'],
     tags: { app: 'key-insight' },
   });
-  changes = initValidatePlan(terraformFolder(JSON.parse(Testing.synth(stack))));
+  changes = await initValidatePlan(terraformFolder(JSON.parse(Testing.synth(stack))));
 }, 120_000);
 
 function planned(type: string): PlannedChange[] {

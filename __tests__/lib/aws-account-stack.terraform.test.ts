@@ -1,0 +1,77 @@
+/**
+ * Every account stack of a three-environment configuration, planned by real Terraform with
+ * hashicorp/aws 5.100.0 from this machine's mirror, offline.
+ *
+ * What cannot be reached here is supplied by the test itself, and only that: the S3 and HCP
+ * Terraform backends become local state; the Okta stack's remote state becomes a local state file
+ * holding the cross-stack outputs a deployed Okta stack would hold; the assumed role and the
+ * account check (both need STS) are left out of the provider, which is told not to call AWS.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { threeEnvironments } from '../helpers/environments';
+import { synthConfig, TerraformJson } from '../helpers/synth';
+import { OFFLINE_AWS_PROVIDER, PlannedChange, initValidatePlan, requireTerraform, terraformFolder } from '../helpers/terraform';
+
+const ISSUER = 'https://acme.okta.com/oauth2/aus9z8y7x6';
+const CLIENT_ID = '0oa9z8y7x6w5v4u3t2s1';
+const ACCOUNT_STACKS = ['ki-prod-111111111111', 'ki-prod-222222222222', 'ki-prod-333333333333', 'ki-hcp-444444444444'];
+
+const plans = new Map<string, PlannedChange[]>();
+let stacks: Record<string, TerraformJson>;
+
+/** The state a deployed Okta stack leaves: its cross-stack outputs. */
+function oktaState(crossStackOutputs: string[]): string {
+  const outputs = Object.fromEntries(
+    crossStackOutputs.map((name) => [name, { value: name.endsWith('issuer') ? ISSUER : CLIENT_ID, type: 'string', sensitive: true }]),
+  );
+  return JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: 'test-okta-stack', outputs, resources: [] });
+}
+
+function offline(stack: TerraformJson, remoteStatePath: string): TerraformJson {
+  const { backend: _backend, cloud: _cloud, ...terraform } = stack.terraform;
+  const [remoteStateName] = Object.keys(stack.data!.terraform_remote_state);
+  const [{ region }] = stack.provider!.aws;
+  return {
+    ...stack,
+    terraform: { ...terraform, backend: { local: { path: 'terraform.tfstate' } } },
+    data: { terraform_remote_state: { [remoteStateName]: { backend: 'local', config: { path: remoteStatePath } } } },
+    provider: { aws: [{ region, ...OFFLINE_AWS_PROVIDER }] },
+  };
+}
+
+beforeAll(async () => {
+  requireTerraform();
+  stacks = synthConfig(threeEnvironments());
+  await Promise.all(
+    ACCOUNT_STACKS.map(async (name) => {
+      const environment = name.replace(/-\d{12}$/, '');
+      const crossStackOutputs = Object.keys(stacks[environment].output!).filter((output) => output.startsWith('cross-stack-output-'));
+      const folder = terraformFolder(offline(stacks[name], `../../../terraform.${environment}.tfstate`), name);
+      writeFileSync(join(folder.root, `terraform.${environment}.tfstate`), oktaState(crossStackOutputs));
+      plans.set(name, await initValidatePlan(folder));
+    }),
+  );
+}, 180_000);
+
+it.each(ACCOUNT_STACKS)('%s plans its provider, role, policy and attachment, and nothing else', (name) => {
+  expect(plans.get(name)!.map((change) => [change.type, change.actions]).sort()).toEqual([
+    ['aws_iam_openid_connect_provider', ['create']],
+    ['aws_iam_policy', ['create']],
+    ['aws_iam_role', ['create']],
+    ['aws_iam_role_policy_attachment', ['create']],
+  ]);
+});
+
+it.each(ACCOUNT_STACKS)('%s trusts the issuer it read from the Okta stack state', (name) => {
+  const provider = plans.get(name)!.find((change) => change.type === 'aws_iam_openid_connect_provider')!;
+  expect(provider.after).toMatchObject({ url: ISSUER, client_id_list: ['api://key-insight-test'] });
+});
+
+it('keeps what the test replaced as the configuration says, before replacing it', () => {
+  expect(stacks['ki-prod-222222222222'].provider!.aws[0].assume_role).toEqual([
+    { role_arn: 'arn:aws:iam::222222222222:role/deploy', session_name: 'key-insight-deploy' },
+  ]);
+  expect(stacks['ki-prod-111111111111'].terraform.backend.s3.key).toBe('key-insight/ki-prod-111111111111.tfstate');
+  expect(stacks['ki-hcp-444444444444'].terraform.cloud.workspaces.name).toBe('ki-ki-hcp-444444444444');
+});

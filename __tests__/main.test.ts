@@ -1,0 +1,90 @@
+/**
+ * The app as `cdktf synth` runs it (main.ts bundled by scripts/build-app.cjs), in a fresh project folder.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configWith, minimalStack, shippedConfig, withValue } from './helpers/config';
+import { filesBelow, runApp } from './helpers/app';
+
+describe('a valid configuration', () => {
+  const run = runApp(shippedConfig());
+
+  it('synthesizes each stack into cdktf.out and exits 0', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(Object.keys(filesBelow(run.outdir)).sort()).toEqual(['manifest.json', 'stacks/key-insight-okta/cdk.tf.json']);
+  });
+
+  it('writes no absolute path of this machine', () => {
+    const output = Object.values(filesBelow(run.outdir)).join('\n');
+    expect(output).not.toContain(run.outdir.replace(/\/cdktf\.out$/, ''));
+  });
+});
+
+describe('credentials in the environment', () => {
+  const sentinels = {
+    OKTA_ORG_NAME: 'sentinel-org-5f2c',
+    OKTA_BASE_URL: 'sentinel-base-9a1d.example',
+    OKTA_API_TOKEN: 'sentinel-token-00c3b7e1',
+    OKTA_API_CLIENT_ID: 'sentinel-client-7d21',
+    OKTA_API_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----sentinel-key-4e9b-----END PRIVATE KEY-----',
+    OKTA_API_PRIVATE_KEY_ID: 'sentinel-kid-18aa',
+    OKTA_API_SCOPES: 'sentinel.scope.3c0f',
+    AWS_ACCESS_KEY_ID: 'AKIASENTINEL6B1F0000',
+    AWS_SECRET_ACCESS_KEY: 'sentinel-aws-secret-2f7e',
+    AWS_SESSION_TOKEN: 'sentinel-aws-session-81d4',
+  };
+
+  it('never reach cdktf.out', () => {
+    const run = runApp(shippedConfig(), { env: sentinels });
+    expect(run.status).toBe(0);
+    const output = Object.values(filesBelow(run.outdir)).join('\n') + run.stdout + run.stderr;
+    for (const [name, value] of Object.entries(sentinels)) {
+      expect({ name, found: output.includes(value) }).toEqual({ name, found: false });
+    }
+  });
+});
+
+describe('a refused configuration', () => {
+  function refusedAfterGoodSynth(badConfig: string | object | undefined, setUp?: (cwd: string) => void) {
+    const first = runApp(shippedConfig());
+    expect(first.status).toBe(0);
+    const before = filesBelow(first.outdir);
+    const cwd = join(first.outdir, '..');
+    setUp?.(cwd);
+    const second = runApp(badConfig, { cwd });
+    return { second, before, after: filesBelow(first.outdir) };
+  }
+
+  it('exits 1 with the message and no stack trace, and leaves the previous cdktf.out as it was', () => {
+    const bad = configWith(withValue(minimalStack(), 'okta.rule.accessTokenLifetimeMinutes', 2000));
+    const { second, before, after } = refusedAfterGoodSynth(bad);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toBe(
+      `Invalid configuration in ${join(second.outdir, '..', 'key-insight.config.json')} (1 problem):\n` +
+        '  - stacks[0].okta.rule.accessTokenLifetimeMinutes is 2000, but must be an integer from 5 to 1440 (minutes)\n',
+    );
+    expect(after).toEqual(before);
+  });
+
+  it('names a malformed file', () => {
+    const { second, before, after } = refusedAfterGoodSynth('{"stacks": [');
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(/key-insight\.config\.json is not valid JSON: /);
+    expect(second.stderr).not.toMatch(/\n\s+at /);
+    expect(after).toEqual(before);
+  });
+
+  it('names a missing file, and reads the one KEY_INSIGHT_CONFIG names', () => {
+    const run = runApp(undefined, { env: { KEY_INSIGHT_CONFIG: 'envs/prod.json' } });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `Configuration file not found: ${join(run.outdir, '..', 'envs', 'prod.json')}. Create it, or set KEY_INSIGHT_CONFIG to the path of another file.\n`,
+    );
+    mkdirSync(join(run.outdir, '..', 'envs'));
+    writeFileSync(join(run.outdir, '..', 'envs', 'prod.json'), JSON.stringify(configWith(minimalStack({ name: 'ki-prod' }))));
+    const found = runApp(undefined, { cwd: join(run.outdir, '..'), env: { KEY_INSIGHT_CONFIG: 'envs/prod.json' } });
+    expect(found.status).toBe(0);
+    expect(Object.keys(filesBelow(found.outdir))).toContain('stacks/ki-prod/cdk.tf.json');
+  });
+});
