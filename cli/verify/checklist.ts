@@ -54,12 +54,12 @@ export class Checklist {
   }
 }
 
-export function checkResult(id: CheckId, passed: boolean, detail: string, hint?: string): CheckResult {
-  return {
-    id,
-    title: CHECKS[id],
-    status: passed ? 'pass' : 'fail',
-    detail,
-    ...(!passed && hint !== undefined ? { hint } : {}),
-  };
+/**
+ * A check comparing what was seen with what the stack expects: the detail says what was seen, and
+ * when the check fails, also what was expected.
+ */
+export function checkResult(id: CheckId, passed: boolean, seen: string, expected: string, hint?: string): CheckResult {
+  return passed
+    ? { id, title: CHECKS[id], status: 'pass', detail: seen }
+    : { id, title: CHECKS[id], status: 'fail', detail: `${seen}, ${expected}`, ...(hint === undefined ? {} : { hint }) };
 }

@@ -66,7 +66,8 @@ export async function runVerify(
     checkResult(
       'metadataIssuer',
       metadata.issuer === setup.issuer,
-      `issuer is ${JSON.stringify(metadata.issuer)}, the stack's issuer is ${JSON.stringify(setup.issuer)}`,
+      `issuer is ${JSON.stringify(metadata.issuer)}`,
+      `the stack's issuer is ${JSON.stringify(setup.issuer)}`,
       "the Metadata URI belongs to another authorization server than the stack's issuer, or Okta's issuer_mode changes the issuer",
     ),
   );
@@ -79,7 +80,8 @@ export async function runVerify(
     checkResult(
       'metadataTokenEndpoint',
       tokenEndpoint === setup.tokenEndpoint,
-      `token_endpoint is ${tokenEndpoint}${tokenEndpoint === setup.tokenEndpoint ? '' : `, the stack's token_endpoint is ${setup.tokenEndpoint}`}`,
+      `token_endpoint is ${tokenEndpoint}`,
+      `the stack's token_endpoint is ${setup.tokenEndpoint}`,
       'Key Insight uses the metadata\'s token_endpoint; the stack\'s token_endpoint output is out of date',
     ),
   );

@@ -32,7 +32,8 @@ function checkIssuer(claims: TokenClaims, expected: ExpectedToken): CheckResult 
   return checkResult(
     'tokenIssuer',
     claims.iss === expected.issuer,
-    `iss is ${show(claims.iss)}, the stack's issuer is ${show(expected.issuer)}`,
+    `iss is ${show(claims.iss)}`,
+    `the stack's issuer is ${show(expected.issuer)}`,
     "the authorization server's issuer differs from the stack's issuer output (Okta's issuer_mode changes iss): AWS STS matches iss against the OIDC provider URL",
   );
 }
@@ -42,23 +43,23 @@ function checkAudience(claims: TokenClaims, expected: ExpectedToken): CheckResul
   return checkResult(
     'tokenAudience',
     audiences.includes(expected.audience),
-    `aud is ${show(claims.aud)}, the stack's audience is ${show(expected.audience)}`,
-    "the authorization server's audience differs from the stack's audience output: AWS STS accepts only audiences in the OIDC provider's client_id_list",
+    `aud is ${show(claims.aud)}`,
+    `the stack's audience is ${show(expected.audience)}`,
+    "the authorization server's audience differs from the stack's audience output (stacks[].okta.authorizationServer.audience): AWS STS accepts only audiences in the OIDC provider's client_id_list",
   );
 }
 
 function checkExpiry(claims: TokenClaims, nowSeconds: number): CheckResult {
   if (typeof claims.exp !== 'number') {
-    return checkResult('tokenExpiry', false, `exp is ${show(claims.exp)}, not a number of seconds`);
+    return checkResult('tokenExpiry', false, `exp is ${show(claims.exp)}`, 'but must be a time in seconds');
   }
   const remaining = claims.exp - nowSeconds;
   return checkResult(
     'tokenExpiry',
     remaining > 0,
-    remaining > 0
-      ? `expires ${isoTime(claims.exp)}, in ${remaining} s`
-      : `expired ${isoTime(claims.exp)}, ${-remaining} s ago (this machine's clock reads ${isoTime(nowSeconds)})`,
-    "a token expired when it arrives means the server's clock and this machine's disagree, or the token lifetime is shorter than the trip: check both clocks and stacks[].okta.rule's token lifetime",
+    remaining > 0 ? `expires ${isoTime(claims.exp)}, in ${remaining} s` : `expired ${isoTime(claims.exp)}, ${-remaining} s ago`,
+    `this machine's clock reads ${isoTime(nowSeconds)}`,
+    "a token expired on arrival means the server's clock and this machine's disagree, or the lifetime is too short: check both clocks and stacks[].okta.rule.accessTokenLifetimeMinutes",
   );
 }
 
@@ -68,7 +69,8 @@ function checkScopes(claims: TokenClaims, expected: ExpectedToken): CheckResult 
   return checkResult(
     'tokenScopes',
     missing.length === 0,
-    missing.length === 0 ? `granted ${granted.join(' ')}` : `not granted: ${missing.join(' ')} (granted: ${granted.join(' ') || 'none'})`,
+    `granted: ${granted.join(' ') || 'none'}`,
+    `not granted: ${missing.join(' ')}`,
     'the access policy rule grants fewer scopes than the stack asks for: check stacks[].okta.scopes and stacks[].okta.rule',
   );
 }
@@ -80,14 +82,11 @@ function checkScopes(claims: TokenClaims, expected: ExpectedToken): CheckResult 
 function checkClient(claims: TokenClaims, expected: ExpectedToken): CheckResult {
   const client = tokenClientId(claims);
   const subjectMatches = claims.sub === undefined || claims.sub === expected.clientId;
-  const detail =
-    claims.sub === undefined
-      ? `cid/client_id is ${show(client)}, the stack's client ID is ${show(expected.clientId)}`
-      : `cid/client_id is ${show(client)} and sub is ${show(claims.sub)}, the stack's client ID is ${show(expected.clientId)}`;
   return checkResult(
     'tokenClient',
     client === expected.clientId && subjectMatches,
-    detail,
+    `cid/client_id is ${show(client)}${claims.sub === undefined ? '' : ` and sub is ${show(claims.sub)}`}`,
+    `the stack's client ID is ${show(expected.clientId)}`,
     "the token was issued to another client than the stack's app, or sub is not the client ID, which the AWS trust policy's sub condition requires",
   );
 }

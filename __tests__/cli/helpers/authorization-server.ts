@@ -1,0 +1,89 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** A recognisable client secret, with characters that client_secret_basic must form-urlencode (RFC 6749 2.3.1). */
+export const CLIENT_SECRET = 'SENTINEL-client-secret+/%:&= x';
+export const CLIENT_ID = '0oa-key-insight-test';
+export const AUDIENCE = 'api://key-insight';
+/** The scopes the client may ask for and the resource server grants. */
+export const GRANTED_SCOPES = ['keyinsight.read'];
+/** Scopes the server knows; the client may not ask for keyinsight.admin (the server answers invalid_scope). */
+export const KNOWN_SCOPES = ['keyinsight.read', 'keyinsight.admin'];
+
+/**
+ * Authorization servers of the fixture, like an Okta org's custom authorization servers:
+ * `main` behaves; `slowClock` issues tokens already expired (its clock runs two hours behind);
+ * `unpublishedKey` signs with a key other than the one it publishes at /v1/keys.
+ */
+export const AUTHORIZATION_SERVERS = {
+  main: 'aus-main',
+  slowClock: 'aus-slow-clock',
+  unpublishedKey: 'aus-unpublished-key',
+} as const;
+
+export type AuthorizationServerId = (typeof AUTHORIZATION_SERVERS)[keyof typeof AUTHORIZATION_SERVERS];
+
+export interface AuthorizationServerFixture {
+  readonly port: number;
+  issuer(id: AuthorizationServerId): string;
+  /** Every access token issued so far: none of them may appear in the tool's output. */
+  readonly issuedAccessTokens: readonly string[];
+  stop(): Promise<void>;
+}
+
+const FIXTURE_SCRIPT = join(__dirname, '..', 'fixtures', 'okta-like-authorization-server.mjs');
+
+/** Starts oidc-provider in a child process (it is ESM-only) and waits until it listens on loopback. */
+export async function startAuthorizationServer(): Promise<AuthorizationServerFixture> {
+  const config = { audience: AUDIENCE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, grantedScopes: GRANTED_SCOPES, knownScopes: KNOWN_SCOPES };
+  const child = spawn(process.execPath, [FIXTURE_SCRIPT, JSON.stringify(config)]);
+  const issuedAccessTokens: string[] = [];
+  const stderr: string[] = [];
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`authorization server fixture exited with ${code}: ${stderr.join('')}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const message = parseJsonLine(line);
+      if (typeof message?.port === 'number') resolve(message.port);
+      if (typeof message?.issuedAccessToken === 'string') issuedAccessTokens.push(message.issuedAccessToken);
+    });
+  });
+  return {
+    port,
+    issuer: (id) => `http://127.0.0.1:${port}/oauth2/${id}`,
+    issuedAccessTokens,
+    stop: () => stopChild(child),
+  };
+}
+
+/** The fixture's stdout also carries oidc-provider's own notices, which are not JSON. */
+function parseJsonLine(line: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  child.removeAllListeners('exit');
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill();
+  });
+}
+
+/** The outputs an environment stack writes, for an authorization server with this issuer. */
+export function environmentOutputs(issuer: string) {
+  return {
+    client_id: CLIENT_ID,
+    client_secret: CLIENT_SECRET,
+    metadata_uri: `${issuer}/.well-known/oauth-authorization-server`,
+    issuer,
+    token_endpoint: `${issuer}/v1/token`,
+    audience: AUDIENCE,
+    scopes: GRANTED_SCOPES,
+  };
+}

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+const LAUNCHER = join(REPO_ROOT, 'bin', 'key-insight.cjs');
+
+export interface CliRun {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the tool through its real entry, `node bin/key-insight.cjs`, in `cwd`. The child gets no
+ * AWS_* variables from the developer's shell: only those a test passes.
+ */
+export function runCli(args: readonly string[], options: { cwd: string; env?: Readonly<Record<string, string>> }): Promise<CliRun> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+  const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd: options.cwd, env: { ...inherited, ...options.env } });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  return new Promise((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      resolvePromise({ exitCode, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+    });
+  });
+}
+
+export function makeTempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'key-insight-cli-'));
+}
+
+/** Writes an outputs file as `cdktf output --outputs-file` does, into a fresh directory; returns the directory. */
+export function dirWithOutputsFile(outputs: unknown, fileName = 'key-insight.outputs.json'): string {
+  const dir = makeTempDir();
+  writeFileSync(join(dir, fileName), typeof outputs === 'string' ? outputs : JSON.stringify(outputs, null, 2));
+  return dir;
+}
