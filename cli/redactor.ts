@@ -1,3 +1,6 @@
+/** A compact JWS: base64url header and payload (both JSON objects, so starting "eyJ") and a signature. */
+const JWT_SHAPE = /eyJ[\w-]*\.eyJ[\w-]*\.[\w-]+/g;
+
 /**
  * Replaces every known secret value (the client secret, the access token, and the encodings they
  * travel in) with a marker, in anything the tool is about to print. Printing goes through one
@@ -21,10 +24,12 @@ export class Redactor {
     if (value.length > 0) this.values.add(value);
   }
 
+  /** Replaces the registered values, and anything shaped like a JWT, whoever issued it. */
   public redact(text: string): string {
     // Longest first, so that an encoded form containing a shorter secret is replaced whole.
     const longestFirst = [...this.values].sort((a, b) => b.length - a.length);
-    return longestFirst.reduce((result, value) => result.split(value).join(Redactor.MARKER), text);
+    const known = longestFirst.reduce((result, value) => result.split(value).join(Redactor.MARKER), text);
+    return known.replace(JWT_SHAPE, Redactor.MARKER);
   }
 }
 

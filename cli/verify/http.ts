@@ -1,3 +1,8 @@
+import type { Redactor } from '../redactor';
+
+/** How much of an unexpected answer's body is shown: enough to recognise an error page. */
+const EXCERPT_LENGTH = 160;
+
 /**
  * A request that could not be made or completed: refused by policy, unreachable, too slow. The
  * message names the host and port, and never the request's headers or body.
@@ -111,10 +116,13 @@ export function jsonObject(answer: HttpAnswer): Record<string, unknown> | undefi
   }
 }
 
-/** A one-line description of an answer that is not what was expected, with a short excerpt of its body. */
-export function describeAnswer(answer: HttpAnswer): string {
+/**
+ * A one-line description of an answer that is not what was expected, with a short excerpt of its
+ * body. The body is redacted before it is cut, so that no part of a secret survives the cut.
+ */
+export function describeAnswer(answer: HttpAnswer, redactor: Pick<Redactor, 'redact'>): string {
   const type = answer.contentType === '' ? 'no content type' : answer.contentType.split(';')[0];
-  const excerpt = answer.body.replace(/\s+/g, ' ').trim().slice(0, 120);
+  const excerpt = redactor.redact(answer.body).replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
   const redirect = answer.location === undefined ? '' : `, redirecting to ${answer.location}`;
   return `HTTP ${answer.status} (${type}${redirect})${excerpt === '' ? ', empty body' : `: ${excerpt}`}`;
 }

@@ -56,7 +56,7 @@ export async function runVerify(
   if (metadata === undefined) {
     checklist.fail(
       'metadataFetch',
-      describeAnswer(metadataAnswer),
+      describeAnswer(metadataAnswer, redactor),
       "metadata_uri must be an authorization server's {issuer}/.well-known/oauth-authorization-server: check the issuer's authorization server ID",
     );
     return report();
@@ -106,13 +106,12 @@ export async function runVerify(
     checklist.fail('tokenRequest', tokenAnswer);
     return report();
   }
-  const issued = readTokenAnswer(tokenAnswer, setup);
+  const issued = readTokenAnswer(tokenAnswer, setup, redactor);
   if (!issued.issued) {
     checklist.fail('tokenRequest', issued.detail, issued.hint);
     return report();
   }
   const { accessToken, expiresInSeconds } = issued.token;
-  redactor.addExact(accessToken);
   checklist.pass('tokenRequest', `scope=${setup.scopes.join(' ')}; ${expiresInSeconds === undefined ? 'no expires_in' : `expires_in ${expiresInSeconds} s`}`);
 
   const decoded = await decodeToken(accessToken);
@@ -126,7 +125,7 @@ export async function runVerify(
   const keysAnswer = await attempt(() => get(jwksUri, 'the jwks_uri'));
   const keys = typeof keysAnswer === 'string' ? undefined : okJson(keysAnswer);
   if (keys === undefined) {
-    checklist.fail('tokenSignature', `cannot read the published keys: ${typeof keysAnswer === 'string' ? keysAnswer : describeAnswer(keysAnswer)}`);
+    checklist.fail('tokenSignature', `cannot read the published keys: ${typeof keysAnswer === 'string' ? keysAnswer : describeAnswer(keysAnswer, redactor)}`);
     return report();
   }
   const signature = await verifySignature(accessToken, keys);

@@ -1,5 +1,5 @@
 import { includeSensitiveCommand } from '../outputs-command';
-import { formUrlEncode } from '../redactor';
+import { formUrlEncode, type Redactor } from '../redactor';
 import type { KeyInsightSetup } from '../stack-outputs';
 import { describeAnswer, jsonObject, type HttpAnswer } from './http';
 
@@ -28,8 +28,10 @@ export function tokenRequestBody(scopes: readonly string[]): string {
 }
 
 /** Reads a token endpoint's answer: a bearer token, or an OAuth error explained in the stack's terms. */
-export function readTokenAnswer(answer: HttpAnswer, setup: Pick<KeyInsightSetup, 'stackName' | 'outputsFile'>): TokenAnswer {
+export function readTokenAnswer(answer: HttpAnswer, setup: Pick<KeyInsightSetup, 'stackName' | 'outputsFile'>, redactor: Redactor): TokenAnswer {
   const body = jsonObject(answer);
+  // Whatever the status, a token in the answer must not reach the output.
+  if (typeof body?.access_token === 'string') redactor.addExact(body.access_token);
   if (answer.status === 200 && body !== undefined) {
     const { access_token: accessToken, token_type: tokenType, expires_in: expiresIn } = body;
     if (typeof accessToken !== 'string' || accessToken === '') {
@@ -42,7 +44,7 @@ export function readTokenAnswer(answer: HttpAnswer, setup: Pick<KeyInsightSetup,
   }
   const error = typeof body?.error === 'string' ? body.error : undefined;
   if (error === undefined) {
-    return { issued: false, detail: describeAnswer(answer), ...statusHint(answer.status) };
+    return { issued: false, detail: describeAnswer(answer, redactor), ...statusHint(answer.status) };
   }
   const description = typeof body?.error_description === 'string' ? `: ${body.error_description}` : '';
   const hint = TOKEN_ERROR_HINTS[error]?.(setup);

@@ -1,0 +1,208 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLIENT_SECRET, environmentOutputs } from './helpers/authorization-server';
+import { expectNoSecrets } from './helpers/no-secrets';
+import { dirWithOutputsFile, makeTempDir, runCli } from './helpers/run-cli';
+
+// `key-insight outputs`, run through bin/key-insight.cjs in a directory holding the outputs file.
+
+const ISSUER = 'https://dev-123456.okta.com/oauth2/aus1a2b3c4d5e6f7g8';
+const ACCOUNT_A = '111111111111';
+const ACCOUNT_B = '222222222222';
+const roleArn = (account: string) => `arn:aws:iam::${account}:role/FortanixKeyInsight`;
+
+/** A single-account environment: the role lives in the environment stack itself. */
+const singleAccount = {
+  'ki-dev': { ...environmentOutputs(ISSUER), aws_role_arn: roleArn(ACCOUNT_A), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_A}:oidc-provider/x` },
+};
+
+/** A multi-account environment: one stack per account, named <environment stack>-<account ID>. */
+const multiAccount = {
+  'ki-prod': { ...environmentOutputs(ISSUER), 'cross-stack-output-aws_iam_openid_connect_provider': 'ignored' },
+  [`ki-prod-${ACCOUNT_B}`]: { aws_role_arn: roleArn(ACCOUNT_B), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_B}:oidc-provider/x` },
+  [`ki-prod-${ACCOUNT_A}`]: { aws_role_arn: roleArn(ACCOUNT_A), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_A}:oidc-provider/x` },
+};
+
+const { client_secret: _omitted, ...withoutSecret } = singleAccount['ki-dev'];
+
+describe('key-insight outputs', () => {
+  it('prints each value and where it goes in Key Insight, with the secret masked', async () => {
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile(singleAccount) });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(`Key Insight settings from stack "ki-dev" (key-insight.outputs.json)
+
+Key Insight > Authentication > IdP configuration (Client Credentials flow):
+  Client ID       0oa-key-insight-test
+  Client Secret   ******** (hidden; add --show-secret to print it)
+  Well-known URL  ${ISSUER}/.well-known/oauth-authorization-server
+  Scopes          keyinsight.read
+
+Key Insight > AWS connection > role ARN to assume (one account):
+  account 111111111111  ${roleArn(ACCOUNT_A)}
+
+Check the token flow first: npx key-insight verify
+`);
+    expectNoSecrets(run);
+  });
+
+  it('prints the secret with --show-secret', async () => {
+    const run = await runCli(['outputs', '--show-secret'], { cwd: dirWithOutputsFile(singleAccount) });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`  Client Secret   ${CLIENT_SECRET}\n`);
+  });
+
+  it('names the cdktf flag to add when the file was written without sensitive outputs', async () => {
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile({ 'ki-dev': withoutSecret }) });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(
+      '  Client Secret   not in key-insight.outputs.json, which was written without sensitive outputs; run: npx cdktf output ki-dev --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n',
+    );
+  });
+
+  it('lists the role of every account stack, ordered by account ID, ignoring cdktf cross-stack outputs', async () => {
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile(multiAccount) });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`role ARN to assume (2 accounts):
+  account ${ACCOUNT_A}  ${roleArn(ACCOUNT_A)}
+  account ${ACCOUNT_B}  ${roleArn(ACCOUNT_B)}
+`);
+    expect(run.stdout).not.toContain('cross-stack-output');
+  });
+
+  it('prints JSON only with --format json, leaving the secret out unless asked', async () => {
+    const run = await runCli(['outputs', '--format', 'json'], { cwd: dirWithOutputsFile(multiAccount) });
+
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      stack: 'ki-prod',
+      clientId: '0oa-key-insight-test',
+      clientSecret: null,
+      clientSecretStatus: 'hidden',
+      wellKnownUrl: `${ISSUER}/.well-known/oauth-authorization-server`,
+      scopes: ['keyinsight.read'],
+      issuer: ISSUER,
+      tokenEndpoint: `${ISSUER}/v1/token`,
+      audience: 'api://key-insight',
+      awsRoles: [
+        { accountId: ACCOUNT_A, roleArn: roleArn(ACCOUNT_A), stack: `ki-prod-${ACCOUNT_A}` },
+        { accountId: ACCOUNT_B, roleArn: roleArn(ACCOUNT_B), stack: `ki-prod-${ACCOUNT_B}` },
+      ],
+    });
+    expect(run.stderr).toBe('The client secret is left out; add --show-secret to include it.\n');
+    expectNoSecrets(run);
+  });
+
+  it('includes the secret in JSON with --show-secret', async () => {
+    const run = await runCli(['outputs', '--format', 'json', '--show-secret'], { cwd: dirWithOutputsFile(singleAccount) });
+
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ clientSecret: CLIENT_SECRET, clientSecretStatus: 'shown' });
+    expect(run.stderr).toBe('');
+  });
+
+  it('prints KEY=value lines that a POSIX shell reads back exactly with --format env', async () => {
+    // GIVEN a secret with characters a shell would otherwise interpret
+    const awkwardSecret = `it's $HOME "and" \`backticks\` \\ ;`;
+    const dir = dirWithOutputsFile({ 'ki-dev': { ...singleAccount['ki-dev'], client_secret: awkwardSecret } });
+
+    // WHEN the env output is written to a file and sourced by sh
+    const run = await runCli(['outputs', '--format', 'env', '--show-secret'], { cwd: dir });
+    writeFileSync(join(dir, 'key-insight.env'), run.stdout);
+    const readBack = execFileSync('sh', ['-c', '. ./key-insight.env && printf "%s|%s|%s" "$KEY_INSIGHT_CLIENT_SECRET" "$KEY_INSIGHT_SCOPES" "$KEY_INSIGHT_AWS_ROLE_ARNS"'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+
+    // THEN every value comes back unchanged
+    expect(run.exitCode).toBe(0);
+    expect(readBack).toBe(`${awkwardSecret}|keyinsight.read|${roleArn(ACCOUNT_A)}`);
+    expect(run.stdout.split('\n').filter(Boolean).map((line) => line.split('=')[0])).toEqual([
+      'KEY_INSIGHT_STACK',
+      'KEY_INSIGHT_CLIENT_ID',
+      'KEY_INSIGHT_CLIENT_SECRET',
+      'KEY_INSIGHT_WELL_KNOWN_URL',
+      'KEY_INSIGHT_SCOPES',
+      'KEY_INSIGHT_AWS_ROLE_ARNS',
+    ]);
+  });
+
+  it('leaves the secret out of --format env unless asked, and says so on stderr', async () => {
+    const run = await runCli(['outputs', '--format', 'env'], { cwd: dirWithOutputsFile(singleAccount) });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).not.toContain('KEY_INSIGHT_CLIENT_SECRET');
+    expect(run.stderr).toBe('The client secret is left out; add --show-secret to include it.\n');
+    expectNoSecrets(run);
+  });
+
+  it('picks the environment stack named by --stack', async () => {
+    const dir = dirWithOutputsFile({ ...singleAccount, ...multiAccount, 'ki-prod': { ...multiAccount['ki-prod'], client_id: '0oa-prod' } });
+
+    const run = await runCli(['outputs', '--stack', 'ki-prod'], { cwd: dir });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('Key Insight settings from stack "ki-prod"');
+    expect(run.stdout).toContain('  Client ID       0oa-prod\n');
+    expect(run.stdout).toContain('(2 accounts)');
+  });
+
+  it('asks for --stack when the file holds several environment stacks', async () => {
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile({ ...singleAccount, ...multiAccount }) });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('key-insight: key-insight.outputs.json holds several stacks with a client_id output: pick one with --stack (ki-dev, ki-prod)\n');
+  });
+
+  it('names the environment stacks when --stack names one the file does not hold', async () => {
+    const run = await runCli(['outputs', '--stack', 'ki-test'], { cwd: dirWithOutputsFile({ ...singleAccount, ...multiAccount }) });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe('key-insight: stack "ki-test" is not in key-insight.outputs.json; stacks with a client_id output: ki-dev, ki-prod\n');
+  });
+
+  it('reads the file named by --outputs-file', async () => {
+    const dir = makeTempDir();
+    mkdirSync(join(dir, 'out'));
+    writeFileSync(join(dir, 'out', 'dev.json'), JSON.stringify(singleAccount));
+
+    const run = await runCli(['outputs', '--outputs-file', 'out/dev.json'], { cwd: dir });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('Key Insight settings from stack "ki-dev" (out/dev.json)');
+  });
+
+  it('stops with exit code 2 and the deploy command when there is no outputs file', async () => {
+    const run = await runCli(['outputs'], { cwd: makeTempDir() });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      'key-insight: outputs file key-insight.outputs.json does not exist: write it with `npx cdktf deploy <stack> --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs` (or `cdktf output` for a deployed stack), or name another file with --outputs-file\n',
+    );
+  });
+
+  it('stops with exit code 2, without quoting the file, when the outputs file is not valid JSON', async () => {
+    // GIVEN a file holding the bare secret, as `terraform output -raw client_secret > file` writes it
+    // (JSON.parse's own message would quote its first characters)
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile(CLIENT_SECRET) });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      'key-insight: outputs file key-insight.outputs.json is not valid JSON: cdktf writes it whole, so it was cut short or edited; write it again with cdktf\n',
+    );
+    expect(run.stderr).not.toContain('SENTINEL');
+  });
+
+  it('stops with exit code 2 on a --format it does not know', async () => {
+    const run = await runCli(['outputs', '--format=yaml'], { cwd: dirWithOutputsFile(singleAccount) });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe('key-insight: --format is set to "yaml", but must be one of table, json, env\n');
+  });
+});
