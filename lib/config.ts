@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, OKTA_RESERVED_SCOPES } from './okta-facts';
+import { WARNING_IDS } from './review/rules';
 import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from './scanning-policy';
 
 export const DEFAULT_CONFIG_FILE = 'key-insight.config.json';
@@ -282,6 +283,27 @@ const stackSchema = z
     okta: oktaSchema,
     aws: awsSchema,
     backend: backendSchema,
+    acknowledge: z
+      .array(
+        z.strictObject({
+          id: z
+            .enum(WARNING_IDS, { error: `a warning ID: one of ${WARNING_IDS.join(', ')} (errors cannot be acknowledged)` })
+            .describe('The warning to accept.'),
+          reason: text(1000, 'a written reason')
+            .refine((reason) => reason.trim().length >= 10, { error: 'a written reason of at least 10 characters' })
+            .describe('Why this environment accepts it; kept in the configuration for reviewers.'),
+        }),
+        { error: 'a list of { id, reason } acknowledgements' },
+      )
+      .default([])
+      .superRefine((acknowledgements, ctx) => {
+        const seen = new Set<string>();
+        acknowledgements.forEach((ack, index) => {
+          if (seen.has(ack.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: 'a warning acknowledged once only' });
+          seen.add(ack.id);
+        });
+      })
+      .describe('Security-review warnings this environment accepts, each with the reason. Default: none.'),
     tags: z
       .record(
         pattern(TAG_KEY, 'a tag key of 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws:', 128),

@@ -18,12 +18,14 @@ export function defaultRoleName(stackName: string): string {
  * Without `aws.accounts` it also holds the AWS half, in the account its credentials belong to.
  */
 export class KeyInsightStack extends TerraformStack {
+  public readonly environment: StackConfig;
   public readonly okta: OktaClientCredentials;
   /** The AWS half, when this stack holds it (no `aws.accounts`). */
   public readonly aws?: AwsOidcTrust;
 
   constructor(scope: Construct, config: StackConfig) {
     super(scope, config.name);
+    this.environment = config;
     configureBackend(this, config.name, config.backend);
 
     // Credentials come from OKTA_* variables at plan time, never from here.
@@ -71,11 +73,13 @@ export interface AwsAccountStackProps {
 
 /** One AWS account's OIDC provider, role and scanning policy, in a stack of its own. */
 export class AwsAccountStack extends TerraformStack {
+  public readonly environment: StackConfig;
   public readonly aws: AwsOidcTrust;
 
   constructor(scope: Construct, props: AwsAccountStackProps) {
     const name = accountStackName(props.environment.name, props.accountId);
     super(scope, name);
+    this.environment = props.environment;
     configureBackend(this, name, props.environment.backend);
     new AwsProvider(this, 'aws', {
       region: props.region,

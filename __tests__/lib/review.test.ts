@@ -1,0 +1,255 @@
+import { Testing } from 'cdktf';
+import { parseConfig } from '../../lib/config';
+import { addEnvironments } from '../../lib/key-insight-app';
+import { AwsAccountStack, KeyInsightStack } from '../../lib/key-insight-stack';
+import { formatFinding, reviewApp } from '../../lib/review';
+import { RULES } from '../../lib/review/rules';
+import { configWith, minimalStack, withValue } from '../helpers/config';
+
+type Change = (stacks: { environment: KeyInsightStack; accounts: AwsAccountStack[] }) => void;
+
+/** The one helper every rule's fixtures go through: a configuration, optionally changed after the constructs wrote it. */
+function findings(stack: any = minimalStack(), change?: Change) {
+  const app = Testing.app();
+  const [environment] = addEnvironments(app, parseConfig(configWith(stack)));
+  const accounts = app.node.children.filter((child): child is AwsAccountStack => child instanceof AwsAccountStack);
+  change?.({ environment, accounts });
+  return reviewApp(app);
+}
+
+function idsOf(stack?: any, change?: Change): string[] {
+  return findings(stack, change).map((finding) => finding.id).sort();
+}
+
+const trustOf = (environment: KeyInsightStack) => environment.aws!.trustPolicy;
+const rewriteTrust = (environment: KeyInsightStack, edit: (policy: any) => void) => {
+  const policy = structuredClone(trustOf(environment)) as any;
+  edit(policy);
+  environment.aws!.role.addOverride('assume_role_policy', JSON.stringify(policy));
+};
+
+describe('the default configuration', () => {
+  it('passes every rule', () => {
+    expect(idsOf()).toEqual([]);
+  });
+});
+
+describe('KI-TRUST-CONDITIONS (error)', () => {
+  it.each([':aud', ':sub'])('fails a trust without the %s condition', (suffix) => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        const conditions = policy.Statement[0].Condition.StringEquals;
+        for (const key of Object.keys(conditions)) if (key.endsWith(suffix)) delete conditions[key];
+      });
+    expect(idsOf(undefined, change)).toEqual(['KI-TRUST-CONDITIONS']);
+  });
+
+  it('passes a trust with both', () => {
+    expect(idsOf()).not.toContain('KI-TRUST-CONDITIONS');
+  });
+});
+
+describe('KI-TRUST-WILDCARD (error)', () => {
+  it('fails an audience with a wildcard', () => {
+    const stack = withValue(minimalStack(), 'okta.authorizationServer.audience', 'api://key-insight-*');
+    expect(idsOf(stack)).toEqual(['KI-TRUST-WILDCARD']);
+  });
+
+  it('fails a StringLike test on the subject', () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        const statement = policy.Statement[0];
+        statement.Condition = { StringLike: statement.Condition.StringEquals };
+      });
+    expect(idsOf(undefined, change)).toEqual(['KI-TRUST-CONDITIONS', 'KI-TRUST-WILDCARD']);
+  });
+
+  it('passes an exact audience and client', () => {
+    expect(idsOf(withValue(minimalStack(), 'okta.authorizationServer.audience', 'api://key-insight'))).toEqual([]);
+  });
+});
+
+describe('KI-TRUST-PRINCIPAL (error)', () => {
+  it('fails a trust that also lets an AWS principal assume the role', () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        policy.Statement[0].Principal = { ...policy.Statement[0].Principal, AWS: '*' };
+      });
+    expect(idsOf(undefined, change)).toEqual(['KI-TRUST-PRINCIPAL']);
+  });
+
+  it('fails a trust that allows another action', () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        policy.Statement[0].Action = ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'];
+      });
+    expect(idsOf(undefined, change)).toEqual(['KI-TRUST-PRINCIPAL']);
+  });
+
+  it('passes the federated web-identity trust', () => {
+    expect(idsOf()).not.toContain('KI-TRUST-PRINCIPAL');
+  });
+});
+
+describe('KI-SCAN-READONLY (error)', () => {
+  it('fails a scanning policy that can decrypt', () => {
+    const change: Change = ({ environment }) => {
+      const document = structuredClone(environment.aws!.scanningPolicyDocument) as any;
+      document.Statement[0].Action.push('kms:Decrypt');
+      environment.aws!.scanningPolicy.addOverride('policy', JSON.stringify(document));
+    };
+    const [finding] = findings(undefined, change);
+    expect(finding.id).toBe('KI-SCAN-READONLY');
+    expect(finding.where).toEqual(['ki-test/Aws/ScanningPolicy (kms:Decrypt)']);
+  });
+
+  it('passes the read-only scanning policy of every service', () => {
+    expect(idsOf()).not.toContain('KI-SCAN-READONLY');
+  });
+});
+
+describe('KI-RULE-GRANT (error)', () => {
+  it('fails a rule that also allows the implicit grant', () => {
+    const change: Change = ({ environment }) =>
+      environment.okta.rule.addOverride('grant_type_whitelist', ['client_credentials', 'implicit']);
+    expect(idsOf(undefined, change)).toEqual(['KI-RULE-GRANT']);
+  });
+
+  it('passes a rule for client credentials only', () => {
+    expect(idsOf()).not.toContain('KI-RULE-GRANT');
+  });
+});
+
+describe('KI-RULE-SCOPE (error)', () => {
+  it('fails a rule that allows any scope', () => {
+    const change: Change = ({ environment }) => environment.okta.rule.addOverride('scope_whitelist', ['*']);
+    expect(idsOf(undefined, change)).toEqual(['KI-RULE-SCOPE']);
+  });
+
+  it('passes a rule that names its scopes', () => {
+    expect(idsOf()).not.toContain('KI-RULE-SCOPE');
+  });
+});
+
+describe('KI-OIDC-AUDIENCE (error)', () => {
+  it("fails a provider whose client IDs lack the server's audience", () => {
+    const change: Change = ({ environment }) => {
+      environment.aws!.oidcProvider.clientIdList = ['sts.amazonaws.com'];
+    };
+    expect(idsOf(undefined, change)).toEqual(['KI-OIDC-AUDIENCE']);
+  });
+
+  it('passes in account stacks too', () => {
+    expect(idsOf(withValue(minimalStack(), 'aws.accounts', [{ accountId: '123456789012' }]))).toEqual([]);
+  });
+});
+
+describe('KI-POLICY-ALL-CLIENTS (warning)', () => {
+  it('warns about a policy for all clients', () => {
+    expect(idsOf(withValue(minimalStack(), 'okta.accessPolicy', { assignTo: 'all-clients' }))).toEqual(['KI-POLICY-ALL-CLIENTS']);
+  });
+
+  it('is quiet about a policy for this app', () => {
+    expect(idsOf(withValue(minimalStack(), 'okta.accessPolicy', { assignTo: 'this-app' }))).toEqual([]);
+  });
+});
+
+describe('KI-TOKEN-LIFETIME (warning)', () => {
+  it('warns about tokens that live 61 minutes', () => {
+    expect(idsOf(withValue(minimalStack(), 'okta.rule', { accessTokenLifetimeMinutes: 61 }))).toEqual(['KI-TOKEN-LIFETIME']);
+  });
+
+  it('is quiet at 60 minutes', () => {
+    expect(idsOf(withValue(minimalStack(), 'okta.rule', { accessTokenLifetimeMinutes: 60 }))).toEqual([]);
+  });
+});
+
+describe('KI-ROLE-SESSION (warning)', () => {
+  it('warns about sessions over an hour, once for all account stacks', () => {
+    const stack = withValue(
+      withValue(minimalStack({ backend: { type: 's3', bucket: 'acme-tf', keyPrefix: 'ki', region: 'us-east-1' } }), 'aws.role', {
+        maxSessionDurationSeconds: 3601,
+      }),
+      'aws.accounts',
+      [{ accountId: '111111111111' }, { accountId: '222222222222' }],
+    );
+    const result = findings(stack);
+    expect(result.map((finding) => finding.id)).toEqual(['KI-ROLE-SESSION']);
+    expect(result[0].where).toEqual([
+      'ki-test-111111111111/Aws/Role (3601 seconds)',
+      'ki-test-222222222222/Aws/Role (3601 seconds)',
+    ]);
+    expect(result[0].stack.node.id).toBe('ki-test');
+  });
+
+  it('is quiet at one hour', () => {
+    expect(idsOf(withValue(minimalStack(), 'aws.role', { maxSessionDurationSeconds: 3600 }))).toEqual([]);
+  });
+});
+
+describe('KI-STATE-LOCAL-ACCOUNTS (warning)', () => {
+  const accounts = [{ accountId: '111111111111' }, { accountId: '222222222222' }];
+
+  it('warns about local state for several accounts', () => {
+    expect(idsOf(withValue(minimalStack(), 'aws.accounts', accounts))).toEqual(['KI-STATE-LOCAL-ACCOUNTS']);
+  });
+
+  it('is quiet with S3 state', () => {
+    const stack = withValue(minimalStack({ backend: { type: 's3', bucket: 'acme-tf', keyPrefix: 'ki', region: 'us-east-1' } }), 'aws.accounts', accounts);
+    expect(idsOf(stack)).toEqual([]);
+  });
+});
+
+describe('KI-EXTRA-POLICIES (warning)', () => {
+  it('warns about managed policies beyond the scanning policy', () => {
+    const stack = withValue(minimalStack(), 'aws.scanning', { managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] });
+    const [finding] = findings(stack);
+    expect(finding.id).toBe('KI-EXTRA-POLICIES');
+    expect(finding.where).toEqual(['ki-test/Aws/ManagedPolicyAttachment0 (arn:aws:iam::aws:policy/ReadOnlyAccess)']);
+  });
+
+  it('is quiet with the scanning policy alone', () => {
+    expect(idsOf(withValue(minimalStack(), 'aws.scanning', { managedPolicyArns: [] }))).toEqual([]);
+  });
+});
+
+describe('acknowledgements', () => {
+  const longTokens = withValue(minimalStack(), 'okta.rule', { accessTokenLifetimeMinutes: 120 });
+
+  it('silence an acknowledged warning', () => {
+    const stack = { ...longTokens, acknowledge: [{ id: 'KI-TOKEN-LIFETIME', reason: 'Scans run for two hours' }] };
+    expect(idsOf(stack)).toEqual([]);
+  });
+
+  it('cannot silence an error', () => {
+    const stack = { ...minimalStack(), acknowledge: [{ id: 'KI-TRUST-WILDCARD', reason: 'We really want this' }] };
+    expect(() => parseConfig(configWith(stack))).toThrow(
+      'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES (errors cannot be acknowledged)',
+    );
+  });
+
+  it('need a written reason', () => {
+    const stack = { ...longTokens, acknowledge: [{ id: 'KI-TOKEN-LIFETIME', reason: 'ok' }] };
+    expect(() => parseConfig(configWith(stack))).toThrow(
+      'stacks[0].acknowledge[0].reason is "ok", but must be a written reason of at least 10 characters',
+    );
+  });
+});
+
+describe('the rules', () => {
+  it('have unique IDs, a cause and a fix', () => {
+    expect(new Set(RULES.map((rule) => rule.id)).size).toBe(RULES.length);
+    for (const rule of RULES) {
+      expect(rule.id).toMatch(/^KI-[A-Z-]+$/);
+      expect(rule.cause.length).toBeGreaterThan(20);
+      expect(rule.fix.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('read as one line with the ID, the environment, the place and the fix', () => {
+    const [finding] = findings(withValue(minimalStack(), 'okta.rule', { accessTokenLifetimeMinutes: 90 }));
+    expect(formatFinding(finding)).toBe(
+      '[KI-TOKEN-LIFETIME] ki-test: access tokens live longer than 60 minutes (ki-test/Okta/Rule (90 minutes)). Fix: set stacks[].okta.rule.accessTokenLifetimeMinutes to 60 or less.',
+    );
+  });
+});

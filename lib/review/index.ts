@@ -1,0 +1,81 @@
+import { IConstruct } from 'constructs';
+import { TerraformResource, TerraformStack } from 'cdktf';
+import type { StackConfig } from '../config';
+import { Level, ReviewedResource, ReviewedStack } from './rule';
+import { RULES } from './rules';
+
+export interface Finding {
+  readonly id: string;
+  readonly level: Level;
+  readonly environment: string;
+  readonly cause: string;
+  readonly fix: string;
+  /** Where the rule is broken, across the environment's stacks. */
+  readonly where: readonly string[];
+  /** The stack the finding is reported on: the environment's own. */
+  readonly stack: TerraformStack;
+}
+
+/** A stack the review knows which environment it belongs to. */
+export interface EnvironmentStack extends TerraformStack {
+  readonly environment: StackConfig;
+}
+
+function isEnvironmentStack(construct: IConstruct): construct is EnvironmentStack {
+  return construct instanceof TerraformStack && 'environment' in construct;
+}
+
+function reviewedStack(stack: EnvironmentStack): ReviewedStack {
+  const resources: ReviewedResource[] = stack.node
+    .findAll()
+    .filter((construct): construct is TerraformResource => construct instanceof TerraformResource)
+    .map((resource) => {
+      const byType = (resource.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> })
+        .resource[resource.terraformResourceType];
+      const { '//': _metadata, ...attributes } = Object.values(byType)[0];
+      return { type: resource.terraformResourceType, path: resource.node.path, attributes };
+    });
+  return { name: stack.node.id, environment: stack.environment, resources };
+}
+
+/**
+ * Reviews every stack of the app as it will be written, overrides included. Findings are grouped per
+ * environment and rule, so a warning shared by many account stacks is reported once; warnings the
+ * environment acknowledges are left out.
+ */
+export function reviewApp(scope: IConstruct): Finding[] {
+  const stacks = scope.node.children.filter(isEnvironmentStack);
+  const grouped = new Map<string, Finding>();
+  for (const stack of stacks) {
+    const reviewed = reviewedStack(stack);
+    const acknowledged = new Set((stack.environment.acknowledge ?? []).map((ack) => ack.id));
+    for (const rule of RULES) {
+      if (rule.level === 'warning' && acknowledged.has(rule.id)) continue;
+      const where = rule.check(reviewed);
+      if (where.length === 0) continue;
+      const key = `${stack.environment.name}\u0000${rule.id}`;
+      const earlier = grouped.get(key);
+      const environmentStack = stacks.find((candidate) => candidate.node.id === stack.environment.name) ?? stack;
+      grouped.set(key, {
+        id: rule.id,
+        level: rule.level,
+        environment: stack.environment.name,
+        cause: rule.cause,
+        fix: rule.fix,
+        where: [...(earlier?.where ?? []), ...where],
+        stack: environmentStack,
+      });
+    }
+  }
+  return [...grouped.values()];
+}
+
+const SHOWN_PLACES = 3;
+
+export function formatFinding(finding: Finding): string {
+  const places =
+    finding.where.length > SHOWN_PLACES
+      ? `${finding.where.slice(0, SHOWN_PLACES).join('; ')}; and ${finding.where.length - SHOWN_PLACES} more`
+      : finding.where.join('; ');
+  return `[${finding.id}] ${finding.environment}: ${finding.cause} (${places}). Fix: ${finding.fix}.`;
+}

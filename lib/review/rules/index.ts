@@ -1,0 +1,31 @@
+import type { Rule } from '../rule';
+import { extraPolicies } from './extra-policies';
+import { localStateAccounts } from './local-state-accounts';
+import { oidcAudience } from './oidc-audience';
+import { policyAllClients } from './policy-all-clients';
+import { roleSession } from './role-session';
+import { ruleGrantTypes } from './rule-grant-types';
+import { ruleScopeWildcard } from './rule-scope-wildcard';
+import { scanningReadOnly } from './scanning-read-only';
+import { tokenLifetime } from './token-lifetime';
+import { trustConditions } from './trust-conditions';
+import { trustPrincipal } from './trust-principal';
+import { trustWildcard } from './trust-wildcard';
+
+export const RULES: readonly Rule[] = [
+  trustConditions,
+  trustWildcard,
+  trustPrincipal,
+  scanningReadOnly,
+  ruleGrantTypes,
+  ruleScopeWildcard,
+  oidcAudience,
+  policyAllClients,
+  tokenLifetime,
+  roleSession,
+  localStateAccounts,
+  extraPolicies,
+];
+
+/** The IDs a configuration may acknowledge: warnings only, never errors. */
+export const WARNING_IDS = RULES.filter((rule) => rule.level === 'warning').map((rule) => rule.id) as [string, ...string[]];
