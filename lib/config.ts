@@ -23,14 +23,18 @@ export class ConfigError extends Error {
 
 // Control characters would end up in Terraform strings and Okta's UI unseen.
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
+// Terraform evaluates ${...} and %{...} inside any string: a value holding them would not be literal.
+const NO_TEMPLATE = /^(?![\s\S]*[$%]\{)/;
+const NO_TEMPLATE_ALLOWED = 'without ${ or %{ (Terraform would evaluate them)';
 
 function text(allowedMax: number, what = 'text') {
-  const allowed = `${what} of 1 to ${allowedMax} printable characters`;
+  const allowed = `${what} of 1 to ${allowedMax} printable characters, ${NO_TEMPLATE_ALLOWED}`;
   return z
     .string({ error: allowed })
     .min(1, { error: allowed })
     .max(allowedMax, { error: allowed })
-    .regex(PRINTABLE, { error: allowed });
+    .regex(PRINTABLE, { error: allowed })
+    .regex(NO_TEMPLATE, { error: allowed });
 }
 
 function pattern(regex: RegExp, allowed: string, maxLength = 255) {
@@ -55,7 +59,7 @@ const TFC_PROJECT = /^[A-Za-z0-9 _-]{1,40}$/;
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 // An audience is a URI (api://..., https://...): AWS also requires it to fit an OIDC client ID (255).
-const AUDIENCE = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s"\\]+$/;
+const AUDIENCE = /^[A-Za-z][A-Za-z0-9+.-]*:(?![\s\S]*[$%]\{)[^\s"\\]+$/;
 const SCOPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
 const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const IAM_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
@@ -97,7 +101,7 @@ const oktaSchema = z.strictObject({
       name: text(255).default('Fortanix Key Insight').describe('Name of the custom authorization server.'),
       audience: pattern(
         AUDIENCE,
-        'a URI with a scheme (for example api://fortanix-key-insight), 1 to 255 characters, no spaces or quotes',
+        'a URI with a scheme (for example api://fortanix-key-insight), 1 to 255 characters, no spaces, quotes, ${ or %{',
       ).describe('The one audience (aud) of the access tokens; AWS IAM trusts exactly this value.'),
       description: text(1000)
         .default('Issues client-credentials tokens for Fortanix Key Insight')

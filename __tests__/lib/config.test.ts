@@ -83,7 +83,7 @@ describe('limits', () => {
 describe('refused values', () => {
   it('refuses an empty audience', () => {
     expect(refusalOf('okta.authorizationServer.audience', '')).toContain(
-      'stacks[0].okta.authorizationServer.audience is "", but must be a URI with a scheme (for example api://fortanix-key-insight), 1 to 255 characters, no spaces or quotes',
+      'stacks[0].okta.authorizationServer.audience is "", but must be a URI with a scheme (for example api://fortanix-key-insight), 1 to 255 characters, no spaces, quotes, ${ or %{',
     );
   });
 
@@ -95,6 +95,26 @@ describe('refused values', () => {
       );
     },
   );
+
+  it.each(['${file("/etc/passwd")}', 'before %{ if true }x%{ endif }'])(
+    'refuses text that Terraform would evaluate: %s',
+    (description) => {
+      expect(refusalOf('okta.authorizationServer.description', description)).toContain(
+        `stacks[0].okta.authorizationServer.description is ${JSON.stringify(description)}, but must be text of 1 to 1000 printable characters, without \${ or %{ (Terraform would evaluate them)`,
+      );
+    },
+  );
+
+  it('refuses an audience that Terraform would evaluate', () => {
+    expect(refusalOf('okta.authorizationServer.audience', 'api://${var.x}')).toContain(
+      'stacks[0].okta.authorizationServer.audience is "api://${var.x}", but must be a URI with a scheme',
+    );
+  });
+
+  it('accepts a lone $ or % in text', () => {
+    const [stack] = parseConfig(configWith(withValue(minimalStack(), 'okta.app.label', 'Key Insight $ 100% read-only'))).stacks;
+    expect(stack.okta.app.label).toBe('Key Insight $ 100% read-only');
+  });
 
   it('refuses a missing audience and says it is missing', () => {
     expect(refusalOf('okta.authorizationServer.audience', undefined)).toContain(

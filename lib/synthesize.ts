@@ -1,0 +1,31 @@
+import { Annotations, App } from 'cdktf';
+import type { KeyInsightConfig } from './config';
+import { addEnvironments } from './key-insight-app';
+import { Finding, formatFinding, reviewApp } from './review';
+
+/** The security review found errors; nothing was written. */
+export class ReviewRefusal extends Error {
+  constructor(public readonly errors: readonly Finding[]) {
+    super(`The security review refused the synth:\n${errors.map((error) => `  - ${formatFinding(error)}`).join('\n')}`);
+    this.name = 'ReviewRefusal';
+  }
+}
+
+/**
+ * Builds every environment's stacks, reviews them all, and only then writes cdktf.out, so that a
+ * refused synth leaves the previous output as it was. Returns the warnings, also added as annotations
+ * (which the cdktf CLI prints).
+ */
+export function synthesize(app: App, config: KeyInsightConfig): string[] {
+  addEnvironments(app, config);
+  const findings = reviewApp(app);
+  const errors = findings.filter((finding) => finding.level === 'error');
+  if (errors.length > 0) throw new ReviewRefusal(errors);
+  const warnings = findings.map((warning) => {
+    const message = formatFinding(warning);
+    Annotations.of(warning.stack).addWarning(message);
+    return message;
+  });
+  app.synth();
+  return warnings;
+}
