@@ -1,18 +1,9 @@
-import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation, type OutputsOptions, type VerifyOptions } from './args';
-import { includeSensitiveCommand, renderOutputs } from './outputs-command';
+import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation, type OutputsOptions } from './args';
+import { EXIT_CODES } from './exit-codes';
+import { renderOutputs } from './outputs-command';
 import { Redactor } from './redactor';
-import { INCLUDE_SENSITIVE_FLAG, loadSetup, OUTPUT_NAMES } from './stack-outputs';
+import { INCLUDE_SENSITIVE_FLAG, loadSetup } from './stack-outputs';
 import { UsageError } from './usage-error';
-import { renderVerifyJson, renderVerifyText } from './verify/report';
-import { runVerify } from './verify/run-verify';
-
-export const EXIT_CODES = {
-  ok: 0,
-  /** A check failed, or the tool met an error it does not know. */
-  failed: 1,
-  /** Bad command line, or an outputs file that is missing, unreadable or not what the stack writes. */
-  usage: 2,
-} as const;
 
 const HELP = {
   general: `key-insight: hand a deployed stack's Okta and AWS setup to Fortanix Key Insight
@@ -69,8 +60,11 @@ export async function main(argv: readonly string[], streams: Streams = processSt
         return EXIT_CODES.ok;
       case 'outputs':
         return outputsCommand(invocation.options, redactor, print);
-      case 'verify':
+      case 'verify': {
+        // Loaded on demand, so that `outputs` does not pay for compiling the verify modules.
+        const { verifyCommand } = require('./verify/verify-command') as typeof import('./verify/verify-command');
         return await verifyCommand(invocation.options, redactor, print);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -89,25 +83,6 @@ function outputsCommand(options: OutputsOptions, redactor: Redactor, print: Stre
   print.stdout(rendered.stdout);
   if (rendered.stderr !== '') print.stderr(rendered.stderr);
   return EXIT_CODES.ok;
-}
-
-async function verifyCommand(options: VerifyOptions, redactor: Redactor, print: Streams): Promise<number> {
-  const setup = loadSetup(options.outputsFile, options.stack);
-  const { clientSecret } = setup;
-  if (clientSecret === undefined) {
-    throw new UsageError(
-      `stack "${setup.stackName}" in ${setup.outputsFile} has no ${OUTPUT_NAMES.clientSecret}: the file was written without sensitive outputs; run: ${includeSensitiveCommand(setup)}`,
-    );
-  }
-  if (options.assumeRole && setup.awsRoles.length === 0) {
-    throw new UsageError(
-      `--assume-role needs an ${OUTPUT_NAMES.awsRoleArn} output in stack "${setup.stackName}" or in stacks named ${setup.stackName}-<account ID>, but ${setup.outputsFile} has none`,
-    );
-  }
-  redactor.addSecret(clientSecret);
-  const report = await runVerify({ ...setup, clientSecret }, options, redactor);
-  print.stdout(options.json ? renderVerifyJson(report) : renderVerifyText(report));
-  return report.passed ? EXIT_CODES.ok : EXIT_CODES.failed;
 }
 
 function processStreams(): Streams {

@@ -93,7 +93,7 @@ export function selectSetup(file: unknown, outputsFile: string, stack?: string):
   const missing = ENVIRONMENT_OUTPUTS.filter((name) => !(name in outputs));
   if (missing.length > 0) {
     throw new UsageError(
-      `stack "${stackName}" in ${outputsFile} has no ${missing.join(', ')} output; the stack writes ${ENVIRONMENT_OUTPUTS.join(', ')}: write its outputs again with cdktf`,
+      `stack "${stackName}" in ${outputsFile} has no ${missing.join(', ')} output${missing.length > 1 ? 's' : ''}; the stack writes ${ENVIRONMENT_OUTPUTS.join(', ')}: write its outputs again with cdktf`,
     );
   }
   const read = (name: string) => requireString(outputs[name], name, stackName);

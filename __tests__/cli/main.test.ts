@@ -1,0 +1,35 @@
+import { EXIT_CODES } from '../../cli/exit-codes';
+import { main } from '../../cli/main';
+
+async function run(argv: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const exitCode = await main(argv, { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) });
+  return { exitCode, stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
+describe('main', () => {
+  it('prints the usage and the exit codes with --help', async () => {
+    const result = await run(['--help']);
+
+    expect(result.exitCode).toBe(EXIT_CODES.ok);
+    expect(result.stdout).toContain('key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret]');
+    expect(result.stdout).toContain('Exit codes: 0 all good, 1 a check failed, 2 usage error');
+    expect(result.stderr).toBe('');
+  });
+
+  it("prints a command's own help", async () => {
+    const result = await run(['verify', '--help']);
+
+    expect(result.exitCode).toBe(EXIT_CODES.ok);
+    expect(result.stdout).toContain('--timeout-ms N   limit for each request (default 10000)');
+  });
+
+  it('answers a missing command with exit code 2 on stderr', async () => {
+    const result = await run([]);
+
+    expect(result.exitCode).toBe(EXIT_CODES.usage);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('key-insight: missing command: key-insight outputs | verify (key-insight --help for more)\n');
+  });
+});
