@@ -88,3 +88,21 @@ describe('a refused configuration', () => {
     expect(Object.keys(filesBelow(found.outdir))).toContain('stacks/ki-prod/cdk.tf.json');
   });
 });
+
+describe('reproducible output', () => {
+  it('is byte-identical across two synths in other folders, for other users, time zones and clocks', () => {
+    const config = JSON.parse(JSON.stringify(shippedConfig()));
+    config.stacks.push(
+      { ...minimalStack({ name: 'ki-prod' }), aws: { region: 'eu-west-1', accounts: [{ accountId: '111111111111' }, { accountId: '222222222222' }] },
+        backend: { type: 's3', bucket: 'acme-state', keyPrefix: 'ki', region: 'eu-west-1' } },
+    );
+    const first = runApp(config, { env: { USER: 'alice', HOME: '/home/alice', TZ: 'UTC', LANG: 'en_US.UTF-8' } });
+    const second = runApp(config, { env: { USER: 'bob', HOME: '/tmp', TZ: 'Pacific/Kiritimati', LANG: 'de_DE.UTF-8', FAKETIME: '+1y' } });
+    expect([first.status, second.status]).toEqual([0, 0]);
+    expect(first.outdir).not.toBe(second.outdir);
+    const firstFiles = filesBelow(first.outdir);
+    expect(Object.keys(firstFiles)).toHaveLength(5);
+    expect(filesBelow(second.outdir)).toEqual(firstFiles);
+    expect(Object.values(firstFiles).join('\n')).not.toMatch(/alice|\/home\/|\/tmp\/|\d{4}-\d\d-\d\dT\d\d/);
+  });
+});

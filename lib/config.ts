@@ -64,7 +64,7 @@ const SCOPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
 const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const IAM_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
 const THUMBPRINT = /^[0-9a-fA-F]{40}$/;
-const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_KEY = /^(?!aws:)(?!__proto__$)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
 const scopeSchema = z
@@ -310,7 +310,7 @@ const stackSchema = z
       .describe('Security-review warnings this environment accepts, each with the reason. Default: none.'),
     tags: z
       .record(
-        pattern(TAG_KEY, 'a tag key of 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws:', 128),
+        pattern(TAG_KEY, 'a tag key of 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws: and not __proto__', 128),
         pattern(TAG_VALUE, 'a tag value of up to 256 letters, digits, spaces and _ . : / = + - @', 256),
         { error: 'an object of tag keys to string values' },
       )

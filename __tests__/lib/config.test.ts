@@ -188,7 +188,7 @@ describe('refused values', () => {
 
   it('refuses a tag key AWS reserves', () => {
     expect(refusalOf('tags', { 'aws:owner': 'x' })).toContain(
-      'stacks[0].tags has the key "aws:owner", but keys must be a tag key of 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws:',
+      'stacks[0].tags has the key "aws:owner", but keys must be a tag key of 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws: and not __proto__',
     );
   });
 
