@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIENT_SECRET, environmentOutputs } from './helpers/authorization-server';
 import { expectNoSecrets } from './helpers/no-secrets';
-import { dirWithOutputsFile, makeTempDir, runCli } from './helpers/run-cli';
+import { dirWithOutputsFile, makeTempDir, removeTempDirs, runCli } from './helpers/run-cli';
 
 // `key-insight outputs`, run through bin/key-insight.cjs in a directory holding the outputs file.
 
@@ -25,6 +25,8 @@ const multiAccount = {
 };
 
 const { client_secret: _omitted, ...withoutSecret } = singleAccount['ki-dev'];
+
+afterAll(removeTempDirs);
 
 describe('key-insight outputs', () => {
   it('prints each value and where it goes in Key Insight, with the secret masked', async () => {

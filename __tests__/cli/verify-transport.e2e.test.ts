@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { environmentOutputs } from './helpers/authorization-server';
 import { expectNoSecrets } from './helpers/no-secrets';
-import { dirWithOutputsFile, runCli, type CliRun } from './helpers/run-cli';
+import { dirWithOutputsFile, removeTempDirs, runCli, type CliRun } from './helpers/run-cli';
 
 // `key-insight verify` meeting servers that misbehave. These answers (an HTML page, an HTTP 500,
 // silence) are shapes, not OAuth behaviour, so small hand-written loopback servers produce them.
@@ -58,6 +58,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  removeTempDirs();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });

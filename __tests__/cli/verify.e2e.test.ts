@@ -8,7 +8,7 @@ import {
 } from './helpers/authorization-server';
 import { FAKE_STS_SECRET_ACCESS_KEY, FAKE_STS_SESSION_TOKEN, startFakeSts, type FakeSts } from './helpers/fake-sts';
 import { expectNoSecrets } from './helpers/no-secrets';
-import { dirWithOutputsFile, runCli, type CliRun } from './helpers/run-cli';
+import { dirWithOutputsFile, removeTempDirs, runCli, type CliRun } from './helpers/run-cli';
 
 // `key-insight verify` against a real OAuth 2.0 authorization server (oidc-provider) laid out like
 // Okta custom authorization servers, and, for --assume-role, a hand-written fake of AWS STS.
@@ -25,6 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  removeTempDirs();
   await Promise.all([server?.stop(), sts?.stop()]);
 });
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -31,8 +31,17 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: Re
   });
 }
 
+const tempDirs: string[] = [];
+
 export function makeTempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'key-insight-cli-'));
+  const dir = mkdtempSync(join(tmpdir(), 'key-insight-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every directory made by makeTempDir in this test file (call it from afterAll). */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Writes an outputs file as `cdktf output --outputs-file` does, into a fresh directory; returns the directory. */
