@@ -53,6 +53,10 @@ describe('a stack without an accounts list', () => {
     expect(stack.provider).toEqual({ aws: [{ region: 'us-east-1' }], okta: [{}] });
   });
 
+  it("keeps the app's resource ID that the README's secret rotation names", () => {
+    expect(Object.keys(stack.resource!.okta_app_oauth)).toEqual(['Okta_App_5B285C31']);
+  });
+
   it('keeps local state at the project root through a path relative to the stack folder', () => {
     expect(stack.terraform.backend).toEqual({ local: { path: '../../../terraform.key-insight-okta.tfstate' } });
   });
