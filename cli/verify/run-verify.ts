@@ -4,7 +4,7 @@ import type { KeyInsightSetup } from '../stack-outputs';
 import { assumeRoleCheck, assumeRoles } from './assume-role';
 import { CHECKS, Checklist, checkResult, type CheckResult } from './checklist';
 import { describeAnswer, httpRequest, jsonObject, TransportError, type HttpAnswer } from './http';
-import { checkTokenClaims, summarizeToken, type TokenSummary } from './token-claims';
+import { checkTokenClaims, summarizeToken, type TokenClaims, type TokenSummary } from './token-claims';
 import { basicAuthorization, readTokenAnswer, tokenRequestBody } from './token-request';
 import { decodeToken, verifySignature } from './token-signature';
 
@@ -29,13 +29,12 @@ export async function runVerify(
   options: Pick<VerifyOptions, 'timeoutMs' | 'assumeRole'>,
   redactor: Redactor,
 ): Promise<VerifyReport> {
-  const planned = [
+  const checklist = new Checklist([
     ...Object.entries(CHECKS).map(([id, title]) => ({ id, title })),
     ...(options.assumeRole ? setup.awsRoles.map(assumeRoleCheck) : []),
-  ];
-  const checklist = new Checklist(planned);
-  let token: VerifyReport['token'];
-  const report = (): VerifyReport => {
+  ]);
+  const run: Run = { setup, timeoutMs: options.timeoutMs, redactor, checklist };
+  const report = (token?: VerifyReport['token']): VerifyReport => {
     const checks = checklist.all();
     return {
       stack: setup.stackName,
@@ -45,22 +44,44 @@ export async function runVerify(
       ...(token === undefined ? {} : { token }),
     };
   };
-  const get = (url: string, what: string) => httpRequest(url, what, { method: 'GET', headers: { accept: 'application/json' } }, options.timeoutMs);
 
-  const metadataAnswer = await attempt(() => get(setup.metadataUri, 'the Metadata URI'));
-  if (typeof metadataAnswer === 'string') {
-    checklist.fail('metadataFetch', metadataAnswer);
+  const endpoints = await checkMetadata(run);
+  if (endpoints === undefined) return report();
+  const accessToken = await requestToken(run, endpoints.tokenEndpoint);
+  if (accessToken === undefined) return report();
+  const decoded = await decodeToken(accessToken);
+  if (!decoded.decoded) {
+    checklist.fail('tokenSignature', decoded.detail);
     return report();
   }
-  const metadata = okJson(metadataAnswer);
-  if (metadata === undefined) {
-    checklist.fail(
-      'metadataFetch',
-      describeAnswer(metadataAnswer, redactor),
-      "metadata_uri must be an authorization server's {issuer}/.well-known/oauth-authorization-server: check the issuer's authorization server ID",
-    );
-    return report();
+  const summary = summarizeToken(decoded.header, decoded.claims);
+  const signatureVerified = endpoints.jwksUri !== undefined && (await checkSignature(run, accessToken, decoded.header, endpoints.jwksUri));
+  if (!signatureVerified) return report({ ...summary, signatureVerified });
+
+  checkTokenClaims(decoded.claims, setup, Math.floor(Date.now() / 1000)).forEach((result) => checklist.record(result));
+  if (options.assumeRole) {
+    (await assumeRoles(accessToken, setup.awsRoles, options.timeoutMs)).forEach((result) => checklist.record(result));
   }
+  return report({ ...summary, signatureVerified });
+}
+
+interface Run {
+  readonly setup: VerifiableSetup;
+  readonly timeoutMs: number;
+  readonly redactor: Redactor;
+  readonly checklist: Checklist;
+}
+
+/** Step 1: the metadata names the issuer and the endpoints; returns the endpoints to use. */
+async function checkMetadata(run: Run): Promise<{ tokenEndpoint: string; jwksUri?: string } | undefined> {
+  const { setup, checklist } = run;
+  const document = await getJson(run, setup.metadataUri, 'the Metadata URI');
+  if (!document.read) {
+    const hint = "metadata_uri must be an authorization server's {issuer}/.well-known/oauth-authorization-server: check the issuer's authorization server ID";
+    checklist.fail('metadataFetch', document.problem, document.answered ? hint : undefined);
+    return undefined;
+  }
+  const metadata = document.json;
   checklist.pass('metadataFetch', setup.metadataUri);
   checklist.record(
     checkResult(
@@ -74,7 +95,7 @@ export async function runVerify(
   const { token_endpoint: tokenEndpoint, jwks_uri: jwksUri } = metadata;
   if (typeof tokenEndpoint !== 'string') {
     checklist.fail('metadataTokenEndpoint', 'the metadata names no token_endpoint');
-    return report();
+    return undefined;
   }
   checklist.record(
     checkResult(
@@ -82,15 +103,22 @@ export async function runVerify(
       tokenEndpoint === setup.tokenEndpoint,
       `token_endpoint is ${tokenEndpoint}`,
       `the stack's token_endpoint is ${setup.tokenEndpoint}`,
-      'Key Insight uses the metadata\'s token_endpoint; the stack\'s token_endpoint output is out of date',
+      "Key Insight uses the metadata's token_endpoint; the stack's token_endpoint output is out of date",
     ),
   );
-  if (typeof jwksUri === 'string') checklist.pass('metadataJwksUri', jwksUri);
-  else checklist.fail('metadataJwksUri', 'the metadata names no jwks_uri, so no token can be verified');
+  if (typeof jwksUri !== 'string') {
+    checklist.fail('metadataJwksUri', 'the metadata names no jwks_uri, so no token can be verified');
+    return { tokenEndpoint };
+  }
+  checklist.pass('metadataJwksUri', jwksUri);
+  return { tokenEndpoint, jwksUri };
+}
 
+/** Step 2: the client-credentials grant with client_secret_basic; returns the access token. */
+async function requestToken({ setup, timeoutMs, redactor, checklist }: Run, tokenEndpoint: string): Promise<string | undefined> {
   const authorization = basicAuthorization(setup.clientId, setup.clientSecret);
   redactor.addExact(authorization.slice('Basic '.length));
-  const tokenAnswer = await attempt(() =>
+  const answer = await attempt(() =>
     httpRequest(
       tokenEndpoint,
       'the token endpoint',
@@ -99,52 +127,55 @@ export async function runVerify(
         headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: tokenRequestBody(setup.scopes),
       },
-      options.timeoutMs,
+      timeoutMs,
     ),
   );
-  if (typeof tokenAnswer === 'string') {
-    checklist.fail('tokenRequest', tokenAnswer);
-    return report();
+  if (typeof answer === 'string') {
+    checklist.fail('tokenRequest', answer);
+    return undefined;
   }
-  const issued = readTokenAnswer(tokenAnswer, setup, redactor);
+  const issued = readTokenAnswer(answer, setup, redactor);
   if (!issued.issued) {
     checklist.fail('tokenRequest', issued.detail, issued.hint);
-    return report();
+    return undefined;
   }
   const { accessToken, expiresInSeconds } = issued.token;
   checklist.pass('tokenRequest', `scope=${setup.scopes.join(' ')}; ${expiresInSeconds === undefined ? 'no expires_in' : `expires_in ${expiresInSeconds} s`}`);
+  return accessToken;
+}
 
-  const decoded = await decodeToken(accessToken);
-  if (!decoded.decoded) {
-    checklist.fail('tokenSignature', decoded.detail);
-    return report();
+/** Step 3a: the signature, against the keys the server publishes; the claims are trusted only after it. */
+async function checkSignature(run: Run, accessToken: string, header: TokenClaims, jwksUri: string): Promise<boolean> {
+  const keyId = JSON.stringify(header.kid);
+  const keys = await getJson(run, jwksUri, 'the jwks_uri');
+  if (!keys.read) {
+    run.checklist.fail('tokenSignature', `cannot read the published keys: ${keys.problem}`);
+    return false;
   }
-  token = { ...summarizeToken(decoded.header, decoded.claims), signatureVerified: false };
-  if (typeof jwksUri !== 'string') return report();
-
-  const keysAnswer = await attempt(() => get(jwksUri, 'the jwks_uri'));
-  const keys = typeof keysAnswer === 'string' ? undefined : okJson(keysAnswer);
-  if (keys === undefined) {
-    checklist.fail('tokenSignature', `cannot read the published keys: ${typeof keysAnswer === 'string' ? keysAnswer : describeAnswer(keysAnswer, redactor)}`);
-    return report();
-  }
-  const signature = await verifySignature(accessToken, keys);
+  const signature = await verifySignature(accessToken, keys.json);
   if (!signature.verified) {
-    checklist.fail(
+    run.checklist.fail(
       'tokenSignature',
-      `${signature.detail} (key ID ${JSON.stringify(decoded.header.kid)})`,
+      `${signature.detail} (key ID ${keyId})`,
       'the token was not signed by a key the server publishes: is jwks_uri the same authorization server, or are its keys mid-rotation?',
     );
-    return report();
+    return false;
   }
-  token = { ...token, signatureVerified: true };
-  checklist.pass('tokenSignature', `${String(decoded.header.alg)}, key ID ${JSON.stringify(decoded.header.kid)}`);
-  checkTokenClaims(decoded.claims, setup, Math.floor(Date.now() / 1000)).forEach((result) => checklist.record(result));
+  run.checklist.pass('tokenSignature', `${String(header.alg)}, key ID ${keyId}`);
+  return true;
+}
 
-  if (options.assumeRole) {
-    (await assumeRoles(accessToken, setup.awsRoles, options.timeoutMs)).forEach((result) => checklist.record(result));
-  }
-  return report();
+/** A JSON document, or what went wrong: `answered` tells an unexpected answer from no answer at all. */
+type JsonDocument =
+  | { readonly read: true; readonly json: Record<string, unknown> }
+  | { readonly read: false; readonly problem: string; readonly answered: boolean };
+
+/** GETs a JSON document (metadata, keys): a 200 answer holding a JSON object, or what went wrong. */
+async function getJson({ timeoutMs, redactor }: Run, url: string, what: string): Promise<JsonDocument> {
+  const answer = await attempt(() => httpRequest(url, what, { method: 'GET', headers: { accept: 'application/json' } }, timeoutMs));
+  if (typeof answer === 'string') return { read: false, problem: answer, answered: false };
+  const json = answer.status === 200 ? jsonObject(answer) : undefined;
+  return json === undefined ? { read: false, problem: describeAnswer(answer, redactor), answered: true } : { read: true, json };
 }
 
 /** Runs a request; a transport problem becomes its message, anything else is a bug and propagates. */
@@ -155,8 +186,4 @@ async function attempt(request: () => Promise<HttpAnswer>): Promise<HttpAnswer |
     if (error instanceof TransportError) return error.message;
     throw error;
   }
-}
-
-function okJson(answer: HttpAnswer): Record<string, unknown> | undefined {
-  return answer.status === 200 ? jsonObject(answer) : undefined;
 }
