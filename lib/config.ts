@@ -64,7 +64,7 @@ const SCOPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
 const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const IAM_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
 const THUMBPRINT = /^[0-9a-fA-F]{40}$/;
-const TAG_KEY = /^(?!aws:)(?!__proto__$)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
 const scopeSchema = z
@@ -310,7 +310,7 @@ const stackSchema = z
       .describe('Security-review warnings this environment accepts, each with the reason. Default: none.'),
     tags: z
       .record(
-        pattern(TAG_KEY, 'a tag key of 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws: and not __proto__', 128),
+        pattern(TAG_KEY, 'a tag key of 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws:', 128),
         pattern(TAG_VALUE, 'a tag value of up to 256 letters, digits, spaces and _ . : / = + - @', 256),
         { error: 'an object of tag keys to string values' },
       )
@@ -465,11 +465,37 @@ function unwrap(schema: z.ZodType): z.ZodType {
 
 /** Checks a parsed JSON value against the schema; throws a ConfigError that lists every problem. */
 export function parseConfig(input: unknown, source = DEFAULT_CONFIG_FILE): KeyInsightConfig {
+  const prototypeKeys = prototypeKeyPaths(input).map(
+    (path) => `  - ${formatPath(path) || 'the configuration'} has a "__proto__" key, which is never allowed`,
+  );
+  if (prototypeKeys.length > 0) throw refusal(source, prototypeKeys);
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue, input)}`);
+  throw refusal(
+    source,
+    result.error.issues.map((issue) => `  - ${describeIssue(issue, input)}`),
+  );
+}
+
+function refusal(source: string, lines: string[]): ConfigError {
   const count = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
-  throw new ConfigError(`Invalid configuration in ${source} (${count}):\n${lines.join('\n')}`);
+  return new ConfigError(`Invalid configuration in ${source} (${count}):\n${lines.join('\n')}`);
+}
+
+/**
+ * Where the input holds an own `__proto__` key (JSON.parse makes one from `"__proto__": ...`). Such a
+ * key is refused everywhere, before the schema runs: copied into an object it would change that
+ * object's prototype, and a map such as `tags` would otherwise drop it without a word.
+ */
+function prototypeKeyPaths(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  if (value === null || typeof value !== 'object') return [];
+  const here = Object.prototype.hasOwnProperty.call(value, '__proto__') ? [path] : [];
+  const children = Array.isArray(value)
+    ? value.flatMap((item, index) => prototypeKeyPaths(item, [...path, index]))
+    : Object.keys(value)
+        .filter((key) => key !== '__proto__')
+        .flatMap((key) => prototypeKeyPaths((value as Record<string, unknown>)[key], [...path, key]));
+  return [...here, ...children];
 }
 
 /** The configuration file's path: KEY_INSIGHT_CONFIG, or key-insight.config.json in the working directory. */
