@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 
 const ROOT = resolve(__dirname, '..');
 const WORKFLOW_FILE = join(ROOT, '.github', 'workflows', 'key-insight.yml');
@@ -17,111 +18,6 @@ const MIN_TERRAFORM = [1, 10] as const;
 
 type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
 
-/**
- * Reads the YAML subset the workflow is written in: block mappings and sequences, plain and quoted
- * scalars, `|` block scalars and comments. Anything else (flow collections, anchors, tags, folded
- * scalars, a sequence at its key's indentation, tabs) throws instead of being misread. The project
- * has no YAML parser among its dependencies; action-validator checks the file against GitHub's
- * schema, and this reader only lets the tests look at its structure.
- */
-function readYamlSubset(source: string): YamlValue {
-  const lines = source.split('\n');
-  let next = 0;
-  const KEY = /^([A-Za-z_][\w.-]*):(?: +(.*))?$/;
-
-  function fail(what: string): never {
-    throw new Error(`line ${next + 1}: ${what}, which this reader does not accept: ${JSON.stringify(lines[next])}`);
-  }
-
-  function peek(): { indent: number; text: string } | undefined {
-    while (next < lines.length && /^\s*(#.*)?$/.test(lines[next]!)) next++;
-    const line = lines[next];
-    if (line === undefined) return undefined;
-    if (/^\s*\t/.test(line)) fail('a tab in the indentation');
-    return { indent: line.length - line.trimStart().length, text: line.trim() };
-  }
-
-  function readNode(minIndent: number): YamlValue {
-    const line = peek();
-    if (line === undefined || line.indent < minIndent) return null;
-    return /^-( |$)/.test(line.text) ? readSequence(line.indent) : readMapping(line.indent);
-  }
-
-  function readMapping(indent: number): { [key: string]: YamlValue } {
-    const mapping: { [key: string]: YamlValue } = {};
-    for (let line = peek(); line !== undefined && line.indent >= indent; line = peek()) {
-      if (line.indent > indent) fail('unexpected indentation');
-      const [, key, rest] = KEY.exec(line.text) ?? fail('a line that is not "key: value"');
-      if (key! in mapping) fail(`a second "${key}"`);
-      next++;
-      mapping[key!] = rest === undefined || rest.startsWith('#') ? readNode(indent + 1) : readValue(rest, indent);
-    }
-    return mapping;
-  }
-
-  function readSequence(indent: number): YamlValue[] {
-    const items: YamlValue[] = [];
-    for (let line = peek(); line !== undefined && line.indent >= indent; line = peek()) {
-      if (line.indent > indent || !/^-( |$)/.test(line.text)) fail('a sequence item out of line');
-      const rest = line.text.slice(1).trimStart();
-      if (rest === '' || rest.startsWith('#')) {
-        next++;
-        items.push(readNode(indent + 1));
-      } else if (KEY.test(rest)) {
-        // A mapping that starts on the dash line: its keys line up with the text after "- ".
-        const keyIndent = line.indent + line.text.length - rest.length;
-        lines[next] = ' '.repeat(keyIndent) + rest;
-        items.push(readMapping(keyIndent));
-      } else {
-        next++;
-        items.push(readValue(rest, indent));
-      }
-    }
-    return items;
-  }
-
-  function readValue(text: string, parentIndent: number): YamlValue {
-    if (text === '|' || text === '|-') return readBlockScalar(parentIndent, text === '|-');
-    if (text.startsWith("'")) {
-      const quoted = /^'((?:[^']|'')*)'\s*(#.*)?$/.exec(text) ?? fail('an unterminated single-quoted scalar');
-      return quoted[1]!.replace(/''/g, "'");
-    }
-    if (text.startsWith('"')) {
-      const quoted = /^("(?:[^"\\]|\\.)*")\s*(#.*)?$/.exec(text) ?? fail('an unterminated double-quoted scalar');
-      return JSON.parse(quoted[1]!) as string;
-    }
-    if (/^[[{&*!|>%@`]/.test(text)) fail(`a value starting with ${text[0]}`);
-    const plain = text.replace(/\s+#.*$/, '');
-    if (/:( |$)/.test(plain)) fail('a plain scalar holding ": "');
-    if (plain === 'true' || plain === 'false') return plain === 'true';
-    if (plain === 'null' || plain === '~') return null;
-    if (/^-?\d+$/.test(plain)) return Number(plain);
-    return plain;
-  }
-
-  function readBlockScalar(parentIndent: number, strip: boolean): string {
-    const body: string[] = [];
-    let contentIndent: number | undefined;
-    for (let line = lines[next]; line !== undefined; line = lines[next]) {
-      if (line.trim() === '') {
-        body.push('');
-      } else {
-        const indent = line.length - line.trimStart().length;
-        if (indent <= parentIndent) break;
-        contentIndent ??= indent;
-        if (indent < contentIndent) fail('a block scalar line indented less than its first line');
-        body.push(line.slice(contentIndent));
-      }
-      next++;
-    }
-    while (body.at(-1) === '') body.pop();
-    return strip ? body.join('\n') : `${body.join('\n')}\n`;
-  }
-
-  const document = readNode(0);
-  if (peek() !== undefined) fail('text after the document');
-  return document;
-}
 
 interface Step {
   readonly name?: string;
@@ -150,7 +46,7 @@ interface Workflow {
 }
 
 const workflowText = readFileSync(WORKFLOW_FILE, 'utf8');
-const workflow = readYamlSubset(workflowText) as unknown as Workflow;
+const workflow = parse(workflowText, { uniqueKeys: true }) as Workflow;
 
 function job(id: string): Job {
   const found = workflow.jobs[id];
@@ -252,20 +148,6 @@ const DEPLOYED_OUTPUTS = {
   'ki-prod': { client_id: '0oaprod', client_secret: SECRET_TWO },
   'ki-prod-222222222222': { aws_role_arn: 'arn:aws:iam::222222222222:role/ki-prod-scanner' },
 };
-
-describe('readYamlSubset', () => {
-  it.each([
-    ['an anchor', 'a: &x 1'],
-    ['a flow mapping', 'a: { b: 1 }'],
-    ['a flow sequence', 'a: [1, 2]'],
-    ['a folded scalar', 'a: >\n  text'],
-    ['a sequence at its key\'s indentation', 'a:\n- 1'],
-    ['a plain scalar continued on the next line', 'a: one\n  two'],
-    ['a repeated key', 'a: 1\na: 2'],
-  ])('refuses %s rather than misreading it', (_what, source) => {
-    expect(() => readYamlSubset(source)).toThrow(/which this reader does not accept/);
-  });
-});
 
 describe('validation with action-validator', () => {
   it('accepts the workflow', () => {
