@@ -55,6 +55,9 @@ export class AwsOidcTrust extends Construct {
   public readonly scanningPolicy: IamPolicy;
   public readonly trustPolicy: PolicyDocument;
   public readonly scanningPolicyDocument: PolicyDocument;
+  // Each read of a resource attribute makes a new token: read each once.
+  public readonly oidcProviderArn: string;
+  public readonly roleArn: string;
 
   constructor(scope: Construct, id: string, props: AwsOidcTrustProps) {
     super(scope, id);
@@ -68,6 +71,7 @@ export class AwsOidcTrust extends Construct {
       tags,
     });
 
+    this.oidcProviderArn = this.oidcProvider.arn;
     const issuerHostPath = stripScheme(props.issuerUrl);
     this.trustPolicy = {
       Version: '2012-10-17',
@@ -75,7 +79,7 @@ export class AwsOidcTrust extends Construct {
         {
           Sid: 'KeyInsightAssumesWithOktaToken',
           Effect: 'Allow',
-          Principal: { Federated: this.oidcProvider.arn },
+          Principal: { Federated: this.oidcProviderArn },
           Action: ASSUME_ROLE_ACTION,
           Condition: {
             StringEquals: {
@@ -95,6 +99,8 @@ export class AwsOidcTrust extends Construct {
       permissionsBoundary: props.permissionsBoundaryArn,
       tags,
     });
+    this.roleArn = this.role.arn;
+    const roleName = this.role.name;
 
     this.scanningPolicyDocument = {
       Version: '2012-10-17',
@@ -116,20 +122,12 @@ export class AwsOidcTrust extends Construct {
     });
 
     new IamRolePolicyAttachment(this, 'ScanningPolicyAttachment', {
-      role: this.role.name,
+      role: roleName,
       policyArn: this.scanningPolicy.arn,
     });
     (props.managedPolicyArns ?? []).forEach((policyArn, index) => {
-      new IamRolePolicyAttachment(this, `ManagedPolicyAttachment${index}`, { role: this.role.name, policyArn });
+      new IamRolePolicyAttachment(this, `ManagedPolicyAttachment${index}`, { role: roleName, policyArn });
     });
-  }
-
-  public get roleArn(): string {
-    return this.role.arn;
-  }
-
-  public get oidcProviderArn(): string {
-    return this.oidcProvider.arn;
   }
 }
 

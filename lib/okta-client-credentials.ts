@@ -50,6 +50,12 @@ export class OktaClientCredentials extends Construct {
   public readonly accessPolicy: AuthServerPolicy;
   public readonly rule: AuthServerPolicyRule;
   public readonly audience: string;
+  // Each read of a resource attribute makes a new token; environments with many accounts read these
+  // once per account, so they are made once here.
+  public readonly clientId: string;
+  public readonly clientSecret: string;
+  /** `https://{org}.okta.com/oauth2/{authorizationServerId}`, known after apply. */
+  public readonly issuer: string;
 
   constructor(scope: Construct, id: string, props: OktaClientCredentialsProps) {
     super(scope, id);
@@ -66,12 +72,16 @@ export class OktaClientCredentials extends Construct {
       tokenEndpointAuthMethod: 'client_secret_basic',
     });
 
+    this.clientId = this.app.clientId;
+    this.clientSecret = this.app.clientSecret;
+
     this.authorizationServer = new AuthServer(this, 'AuthorizationServer', {
       name: props.authorizationServerName,
       description: props.authorizationServerDescription,
       audiences: [props.audience],
       issuerMode: 'ORG_URL',
     });
+    this.issuer = this.authorizationServer.issuer;
 
     this.scopes = props.scopes.map(
       (scopeProps, index) =>
@@ -90,7 +100,7 @@ export class OktaClientCredentials extends Construct {
       name: props.accessPolicyName,
       description: props.accessPolicyDescription,
       priority: 1,
-      clientWhitelist: (props.assignTo ?? 'this-app') === 'all-clients' ? [ALL_CLIENTS] : [this.app.clientId],
+      clientWhitelist: (props.assignTo ?? 'this-app') === 'all-clients' ? [ALL_CLIENTS] : [this.clientId],
     });
 
     this.rule = new AuthServerPolicyRule(this, 'Rule', {
@@ -104,19 +114,6 @@ export class OktaClientCredentials extends Construct {
       scopeWhitelist: this.scopes.map((created) => created.name),
       accessTokenLifetimeMinutes: props.accessTokenLifetimeMinutes,
     });
-  }
-
-  public get clientId(): string {
-    return this.app.clientId;
-  }
-
-  public get clientSecret(): string {
-    return this.app.clientSecret;
-  }
-
-  /** `https://{org}.okta.com/oauth2/{authorizationServerId}`, known after apply. */
-  public get issuer(): string {
-    return this.authorizationServer.issuer;
   }
 
   /** Key Insight's "Well-known URL". */
