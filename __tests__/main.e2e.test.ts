@@ -1,5 +1,5 @@
 /**
- * The app as `cdktf synth` runs it (main.ts bundled by scripts/build-app.cjs), in a fresh project folder.
+ * The app as `cdktf synth` runs it (scripts/app.cjs), in a fresh project folder.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

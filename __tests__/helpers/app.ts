@@ -4,16 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './config';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { buildApp } = require(join(ROOT, 'scripts', 'build-app.cjs'));
-
-let bundle: string | undefined;
-
-/** The app as `cdktf synth` runs it, bundled once per test file into a folder of its own. */
-function appBundle(): string {
-  bundle ??= buildApp(join(mkdtempSync(join(tmpdir(), 'ki-app-')), 'main.cjs'));
-  return bundle!;
-}
+/** The app exactly as `cdktf synth` and `npm run synth` run it. */
+const APP = join(ROOT, 'scripts', 'app.cjs');
 
 export interface AppRun {
   readonly status: number | null;
@@ -29,7 +21,7 @@ export function runApp(config: unknown, options: { env?: NodeJS.ProcessEnv; cwd?
     writeFileSync(join(cwd, 'key-insight.config.json'), typeof config === 'string' ? config : JSON.stringify(config));
   }
   const outdir = join(cwd, 'cdktf.out');
-  const result = spawnSync(process.execPath, [appBundle()], {
+  const result = spawnSync(process.execPath, [APP], {
     cwd,
     env: { PATH: process.env.PATH, ...options.env, CDKTF_OUTDIR: outdir },
     encoding: 'utf8',
