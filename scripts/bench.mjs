@@ -177,6 +177,8 @@ async function measureSynth(ctx, rounds) {
     { id: 'synth-deep', command: 'npx', args: ['cdktf', 'synth'], cwd: baselines.deep },
     { id: 'synth-root', command: 'npx', args: ['cdktf', 'synth'], cwd: baselines.root },
     { id: 'app-project', command: 'node', args: ['scripts/app.cjs'], cwd: project },
+    // The first synth after `npm ci` also builds the vendor bundle of the installed packages.
+    { id: 'app-project-cold', command: 'node', args: ['scripts/app.cjs'], cwd: project, fresh: join(project, '.build') },
     { id: 'app-deep', command: 'npx', args: ['ts-node', 'main.ts'], cwd: baselines.deep },
     { id: 'app-root', command: 'npx', args: ['ts-node', 'main.ts'], cwd: baselines.root },
     {
@@ -188,6 +190,13 @@ async function measureSynth(ctx, rounds) {
       fresh: ctx.freshOutdir,
     },
     { id: 'build', command: 'node', args: ['-e', buildAppScript(ctx, join(ctx.work, 'rebuilt', 'main.cjs'))], cwd: project },
+    {
+      id: 'build-cold',
+      command: 'node',
+      args: ['-e', buildAppScript(ctx, join(ctx.work, 'rebuilt-cold', 'main.cjs'))],
+      cwd: project,
+      fresh: join(ctx.work, 'rebuilt-cold'),
+    },
     { id: 'floor', command: 'node', args: [ctx.floorScript, join(ctx.work, 'floor.json')], cwd: ctx.work },
   ];
   const results = await runRounds(ctx, cases, rounds, (spec) => spec.id);
