@@ -181,7 +181,7 @@ ${table(
   ['command', 'median', 'runs', 'exit codes'],
   [
     ['`npm test` (type-check, then every jest test including Terraform plans)', tests.test],
-    ['`npm run test:unit` (jest without `*.terraform.test.ts`)', tests['test-unit']],
+    ['`npm run test:unit` (in-process tests: no Terraform, servers, child processes or property tests)', tests['test-unit']],
   ].map(([label, t]) => [label, formatSeconds(t.seconds), t.each.map(formatSeconds).join(', '), t.codes.join(', ')]),
 )}
 
