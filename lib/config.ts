@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, OKTA_RESERVED_SCOPES } from './okta-facts';
 import { WARNING_IDS } from './review/rules';
 import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from './scanning-policy';
+import { accountStackName } from './stack-names';
 
 export const DEFAULT_CONFIG_FILE = 'key-insight.config.json';
 export const CONFIG_FILE_ENV = 'KEY_INSIGHT_CONFIG';
@@ -339,7 +340,7 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     const accountStacks = new Set(
       config.stacks.flatMap((stack) =>
-        (stack.aws.accounts ?? []).map((account) => `${stack.name}-${account.accountId}`.toLowerCase()),
+        (stack.aws.accounts ?? []).map((account) => accountStackName(stack.name, account.accountId).toLowerCase()),
       ),
     );
     const seen = new Set<string>();

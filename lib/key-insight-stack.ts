@@ -7,6 +7,7 @@ import { configureBackend } from './backend';
 import type { StackConfig } from './config';
 import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
+import { accountStackName } from './stack-names';
 
 /** The role Key Insight assumes, when the configuration names none. */
 export function defaultRoleName(stackName: string): string {
@@ -94,10 +95,6 @@ export class AwsAccountStack extends TerraformStack {
       new TerraformOutput(this, outputName, output);
     }
   }
-}
-
-export function accountStackName(environmentName: string, accountId: string): string {
-  return `${environmentName}-${accountId}`;
 }
 
 function oktaProps(config: StackConfig) {
