@@ -45,9 +45,11 @@ function reviewedStack(stack: EnvironmentStack): ReviewedStack {
  */
 export function reviewApp(scope: IConstruct): Finding[] {
   const stacks = scope.node.children.filter(isEnvironmentStack);
+  const byName = new Map(stacks.map((stack) => [stack.node.id, stack]));
   const grouped = new Map<string, Finding>();
   for (const stack of stacks) {
     const reviewed = reviewedStack(stack);
+    const environmentStack = byName.get(stack.environment.name) ?? stack;
     const acknowledged = new Set((stack.environment.acknowledge ?? []).map((ack) => ack.id));
     for (const rule of RULES) {
       if (rule.level === 'warning' && acknowledged.has(rule.id)) continue;
@@ -55,7 +57,6 @@ export function reviewApp(scope: IConstruct): Finding[] {
       if (where.length === 0) continue;
       const key = `${stack.environment.name}\u0000${rule.id}`;
       const earlier = grouped.get(key);
-      const environmentStack = stacks.find((candidate) => candidate.node.id === stack.environment.name) ?? stack;
       grouped.set(key, {
         id: rule.id,
         level: rule.level,
