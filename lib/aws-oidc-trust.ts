@@ -4,6 +4,7 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { ASSUME_ROLE_ACTION } from './aws-facts';
 import { IAM_ROLE_SESSION_SECONDS, ScannedService, isReadOnlyAction, scanningActions } from './scanning-policy';
 
 export interface AwsOidcTrustProps {
@@ -27,8 +28,6 @@ export interface AwsOidcTrustProps {
   /** @default - no tags */
   readonly tags?: Readonly<Record<string, string>>;
 }
-
-export const ASSUME_ROLE_ACTION = 'sts:AssumeRoleWithWebIdentity';
 
 /** An IAM policy document, kept as data so that tests and the review can read it before it is rendered. */
 export interface PolicyDocument {

@@ -365,7 +365,6 @@ export const configSchema = z
 
 export type KeyInsightConfig = z.output<typeof configSchema>;
 export type StackConfig = KeyInsightConfig['stacks'][number];
-export type ScopeConfig = StackConfig['okta']['scopes'][number];
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => {

@@ -4,7 +4,7 @@ import { AuthServer } from '@cdktf/provider-okta/lib/auth-server';
 import { AuthServerPolicy } from '@cdktf/provider-okta/lib/auth-server-policy';
 import { AuthServerPolicyRule } from '@cdktf/provider-okta/lib/auth-server-policy-rule';
 import { AuthServerScope } from '@cdktf/provider-okta/lib/auth-server-scope';
-import { CLIENT_CREDENTIALS, OKTA_METADATA_PATH, OKTA_TOKEN_PATH } from './okta-facts';
+import { ALL_CLIENTS, CLIENT_CREDENTIALS, OKTA_METADATA_PATH, OKTA_TOKEN_PATH } from './okta-facts';
 
 export interface OktaScopeProps {
   readonly name: string;
@@ -35,9 +35,6 @@ export interface OktaClientCredentialsProps {
   /** Okta allows 5 to 1440. */
   readonly accessTokenLifetimeMinutes: number;
 }
-
-/** Okta's value for an access policy that covers every client of the authorization server. */
-const ALL_CLIENTS = 'ALL_CLIENTS';
 
 /**
  * The Okta half of the guide: an API Services app that authenticates with client_secret_basic, a

@@ -27,5 +27,8 @@ export const OKTA_TOKEN_PATH = '/v1/token';
  */
 export const OKTA_PROVIDER_VERSION = '~> 6.12';
 
+/** Okta's value for an access policy that covers every client of the authorization server. */
+export const ALL_CLIENTS = 'ALL_CLIENTS';
+
 /** The client-credentials grant: the only grant the app and the rule allow. */
 export const CLIENT_CREDENTIALS = 'client_credentials';

@@ -1,3 +1,4 @@
+import { ALL_CLIENTS } from '../../okta-facts';
 import { Rule, resourcesOfType, stringList } from '../rule';
 
 export const policyAllClients: Rule = {
@@ -7,6 +8,6 @@ export const policyAllClients: Rule = {
   fix: 'set stacks[].okta.accessPolicy.assignTo to "this-app"',
   check: (stack) =>
     resourcesOfType(stack, 'okta_auth_server_policy').flatMap((policy) =>
-      stringList(policy.attributes.client_whitelist).includes('ALL_CLIENTS') ? [policy.path] : [],
+      stringList(policy.attributes.client_whitelist).includes(ALL_CLIENTS) ? [policy.path] : [],
     ),
 };

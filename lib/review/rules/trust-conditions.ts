@@ -1,3 +1,4 @@
+import { ASSUME_ROLE_ACTION } from '../../aws-facts';
 import { Rule, asList, resourcesOfType, statementsOf } from '../rule';
 
 /** Without both conditions, any token of the issuer (any audience, any client) could assume the role. */
@@ -10,7 +11,7 @@ export const trustConditions: Rule = {
     resourcesOfType(stack, 'aws_iam_role').flatMap((role) => {
       const allows = statementsOf(role.attributes.assume_role_policy).filter((statement) => statement.Effect === 'Allow');
       const unconditioned = allows.filter((statement) => {
-        if (!asList(statement.Action).includes('sts:AssumeRoleWithWebIdentity')) return false;
+        if (!asList(statement.Action).includes(ASSUME_ROLE_ACTION)) return false;
         const keys = Object.keys(statement.Condition?.StringEquals ?? {});
         return !keys.some((key) => key.endsWith(':aud')) || !keys.some((key) => key.endsWith(':sub'));
       });

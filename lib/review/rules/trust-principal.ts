@@ -1,3 +1,4 @@
+import { ASSUME_ROLE_ACTION } from '../../aws-facts';
 import { Rule, asList, resourcesOfType, statementsOf } from '../rule';
 
 /** The role exists for one thing: Key Insight presenting its token through the OIDC provider. */
@@ -18,7 +19,7 @@ export const trustPrincipal: Rule = {
           !onlyFederated ||
           statement.NotAction !== undefined ||
           actions.length !== 1 ||
-          actions[0] !== 'sts:AssumeRoleWithWebIdentity'
+          actions[0] !== ASSUME_ROLE_ACTION
         );
       })
         ? [role.path]
