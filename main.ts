@@ -3,8 +3,8 @@ import { ConfigError, configPath, loadConfig } from './lib/config';
 import { ReviewRefusal, synthesize } from './lib/synthesize';
 
 try {
-  const config = loadConfig(configPath());
-  const warnings = synthesize(new App(), config);
+  const path = configPath();
+  const warnings = synthesize(new App(), loadConfig(path), path);
   // The cdktf CLI prints the warnings' annotations itself; run directly (npm run synth), the app does.
   if (process.env.CDKTF_CONTEXT_JSON === undefined) {
     for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`);

@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { OUTPUT_NAMES } from '../lib/outputs';
+import { preview } from '../lib/preview';
+import { accountIdOfStack } from '../lib/stack-names';
 import { UsageError } from './usage-error';
 
-/** Output names the stack writes: the contract between the cdktf stack and this tool. */
-export const OUTPUT_NAMES = {
-  clientId: 'client_id',
-  clientSecret: 'client_secret',
-  metadataUri: 'metadata_uri',
-  issuer: 'issuer',
-  tokenEndpoint: 'token_endpoint',
-  audience: 'audience',
-  scopes: 'scopes',
-  awsRoleArn: 'aws_role_arn',
-} as const;
+export { OUTPUT_NAMES };
 
 /** Outputs every environment stack writes (the client secret aside: it is sensitive, see below). */
 const ENVIRONMENT_OUTPUTS = [
@@ -26,8 +19,6 @@ const ENVIRONMENT_OUTPUTS = [
 /** The cdktf flag without which `--outputs-file` leaves sensitive outputs (the client secret) out. */
 export const INCLUDE_SENSITIVE_FLAG = '--outputs-file-include-sensitive-outputs';
 
-/** Account stacks of a multi-account environment are named `<environment stack>-<12-digit account ID>`. */
-const ACCOUNT_ID_PATTERN = '\\d{12}';
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/\S+$/;
 
 export interface AwsRole {
@@ -145,9 +136,8 @@ function awsRoles(stacks: ReadonlyMap<string, Outputs>, stackName: string): AwsR
     const roleArn = requireRoleArn(own, stackName);
     roles.push({ accountId: ROLE_ARN.exec(roleArn)?.[1] ?? '', roleArn, stackName });
   }
-  const accountStack = new RegExp(`^${escapeRegExp(stackName)}-(${ACCOUNT_ID_PATTERN})$`);
   const accountStacks = [...stacks.entries()]
-    .map(([name, outputs]) => ({ name, outputs, accountId: accountStack.exec(name)?.[1] }))
+    .map(([name, outputs]) => ({ name, outputs, accountId: accountIdOfStack(stackName, name) }))
     .filter((entry): entry is { name: string; outputs: Outputs; accountId: string } => entry.accountId !== undefined)
     .filter((entry) => !(OUTPUT_NAMES.clientId in entry.outputs))
     .sort((a, b) => a.accountId.localeCompare(b.accountId));
@@ -189,13 +179,4 @@ function describeJsonType(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   return `a ${typeof value}`;
-}
-
-function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

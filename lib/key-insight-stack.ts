@@ -7,6 +7,7 @@ import { configureBackend } from './backend';
 import type { StackConfig } from './config';
 import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
+import { OUTPUT_NAMES } from './outputs';
 import { accountStackName } from './stack-names';
 
 /** The role Key Insight assumes, when the configuration names none. */
@@ -35,20 +36,20 @@ export class KeyInsightStack extends TerraformStack {
     this.okta = new OktaClientCredentials(this, 'Okta', oktaProps(config));
 
     const outputs: Record<string, { value: unknown; description: string; sensitive?: boolean }> = {
-      client_id: { value: this.okta.clientId, description: "The Okta app's client ID: Key Insight's Client ID." },
-      client_secret: {
+      [OUTPUT_NAMES.clientId]: { value: this.okta.clientId, description: "The Okta app's client ID: Key Insight's Client ID." },
+      [OUTPUT_NAMES.clientSecret]: {
         value: this.okta.clientSecret,
         description: "The Okta app's client secret: Key Insight's Client Secret.",
         sensitive: true,
       },
-      metadata_uri: {
+      [OUTPUT_NAMES.metadataUri]: {
         value: this.okta.metadataUri,
         description: "The authorization server's metadata URI: Key Insight's Well-known URL.",
       },
-      issuer: { value: this.okta.issuer, description: "The authorization server's issuer (the tokens' iss)." },
-      token_endpoint: { value: this.okta.tokenEndpoint, description: 'Where clients request access tokens.' },
-      audience: { value: this.okta.audience, description: "The access tokens' audience (aud)." },
-      scopes: { value: this.okta.scopeNames, description: 'The scopes to request: Key Insight\'s Scopes.' },
+      [OUTPUT_NAMES.issuer]: { value: this.okta.issuer, description: "The authorization server's issuer (the tokens' iss)." },
+      [OUTPUT_NAMES.tokenEndpoint]: { value: this.okta.tokenEndpoint, description: 'Where clients request access tokens.' },
+      [OUTPUT_NAMES.audience]: { value: this.okta.audience, description: "The access tokens' audience (aud)." },
+      [OUTPUT_NAMES.scopes]: { value: this.okta.scopeNames, description: 'The scopes to request: Key Insight\'s Scopes.' },
     };
 
     if (!config.aws.accounts) {
@@ -136,8 +137,8 @@ function awsProps(config: StackConfig, okta: OktaClientCredentials) {
 
 function awsOutputs(aws: AwsOidcTrust) {
   return {
-    aws_role_arn: { value: aws.roleArn, description: 'The role Key Insight assumes: its AWS connection role ARN.' },
-    aws_oidc_provider_arn: {
+    [OUTPUT_NAMES.awsRoleArn]: { value: aws.roleArn, description: 'The role Key Insight assumes: its AWS connection role ARN.' },
+    [OUTPUT_NAMES.awsOidcProviderArn]: {
       value: aws.oidcProviderArn,
       description: "The IAM OIDC identity provider that trusts the authorization server's tokens.",
     },

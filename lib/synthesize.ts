@@ -1,7 +1,7 @@
 import { Annotations, App } from 'cdktf';
-import type { KeyInsightConfig } from './config';
+import { DEFAULT_CONFIG_FILE, refusal, type KeyInsightConfig } from './config';
 import { addEnvironments } from './key-insight-app';
-import { Finding, formatFinding, reviewApp } from './review';
+import { Finding, acknowledgementProblems, formatFinding, reviewApp } from './review';
 
 /** The security review found errors; nothing was written. */
 export class ReviewRefusal extends Error {
@@ -12,11 +12,14 @@ export class ReviewRefusal extends Error {
 }
 
 /**
- * Builds every environment's stacks, reviews them all, and only then writes cdktf.out, so that a
- * refused synth leaves the previous output as it was. Returns the warnings, also added as annotations
- * (which the cdktf CLI prints).
+ * Checks the acknowledgements, builds every environment's stacks, reviews them all, and only then
+ * writes cdktf.out, so that a refused synth leaves the previous output as it was. `source` names the
+ * configuration file in messages. Returns the warnings, also added as annotations (which the cdktf CLI
+ * prints).
  */
-export function synthesize(app: App, config: KeyInsightConfig): string[] {
+export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_CONFIG_FILE): string[] {
+  const acknowledgements = acknowledgementProblems(config);
+  if (acknowledgements.length > 0) throw refusal(source, acknowledgements.map((line) => `  - ${line}`));
   addEnvironments(app, config);
   const findings = reviewApp(app);
   const errors = findings.filter((finding) => finding.level === 'error');

@@ -1,6 +1,6 @@
-// Writes key-insight.config.schema.json from lib/config.ts: `npm run schema`.
+// Writes key-insight.config.schema.json from lib/config/schema.ts: `npm run schema`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configJsonSchemaText } from '../lib/config-json-schema';
+import { configJsonSchemaText } from '../lib/config/json-schema';
 
 writeFileSync(join(__dirname, '..', 'key-insight.config.schema.json'), configJsonSchemaText());

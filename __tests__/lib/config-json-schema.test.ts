@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configJsonSchema, configJsonSchemaText } from '../../lib/config-json-schema';
+import { configJsonSchema, configJsonSchemaText } from '../../lib/config/json-schema';
 import { ROOT, shippedConfig } from '../helpers/config';
 
 describe('key-insight.config.schema.json', () => {

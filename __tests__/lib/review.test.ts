@@ -3,6 +3,7 @@ import { parseConfig } from '../../lib/config';
 import { addEnvironments } from '../../lib/key-insight-app';
 import { AwsAccountStack, KeyInsightStack } from '../../lib/key-insight-stack';
 import { formatFinding, reviewApp } from '../../lib/review';
+import { synthesize } from '../../lib/synthesize';
 import { RULES } from '../../lib/review/rules';
 import { configWith, minimalStack, withValue } from '../helpers/config';
 
@@ -223,7 +224,7 @@ describe('acknowledgements', () => {
 
   it('cannot silence an error', () => {
     const stack = { ...minimalStack(), acknowledge: [{ id: 'KI-TRUST-WILDCARD', reason: 'We really want this' }] };
-    expect(() => parseConfig(configWith(stack))).toThrow(
+    expect(() => synthesize(Testing.app(), parseConfig(configWith(stack)))).toThrow(
       'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES (errors cannot be acknowledged)',
     );
   });

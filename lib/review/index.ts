@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { TerraformResource, TerraformStack } from 'cdktf';
-import type { StackConfig } from '../config';
+import type { KeyInsightConfig, StackConfig } from '../config';
 import { Level, ReviewedResource, ReviewedStack } from './rule';
-import { RULES } from './rules';
+import { RULES, WARNING_IDS } from './rules';
 
 export interface Finding {
   readonly id: string;
@@ -79,4 +79,22 @@ export function formatFinding(finding: Finding): string {
       ? `${finding.where.slice(0, SHOWN_PLACES).join('; ')}; and ${finding.where.length - SHOWN_PLACES} more`
       : finding.where.join('; ');
   return `[${finding.id}] ${finding.environment}: ${finding.cause} (${places}). Fix: ${finding.fix}.`;
+}
+
+/**
+ * What is wrong with the configuration's acknowledgements, one line per problem: an ID that is not one
+ * of the review's warnings (errors cannot be acknowledged). The configuration's schema checks only the
+ * shape of an ID; the review is what knows its rules.
+ */
+export function acknowledgementProblems(config: KeyInsightConfig): string[] {
+  const warnings: readonly string[] = WARNING_IDS;
+  return config.stacks.flatMap((stack, stackIndex) =>
+    stack.acknowledge.flatMap((ack, index) =>
+      warnings.includes(ack.id)
+        ? []
+        : [
+            `stacks[${stackIndex}].acknowledge[${index}].id is ${JSON.stringify(ack.id)}, but must be a warning ID: one of ${WARNING_IDS.join(', ')} (errors cannot be acknowledged)`,
+          ],
+    ),
+  );
 }

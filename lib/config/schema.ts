@@ -3,24 +3,10 @@
  * The JSON Schema that editors read (`key-insight.config.schema.json`) is generated from it,
  * and every message a bad configuration gets is built from the `allowed` texts written here.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
-import { OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, OKTA_RESERVED_SCOPES } from './okta-facts';
-import { WARNING_IDS } from './review/rules';
-import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from './scanning-policy';
-import { accountStackName } from './stack-names';
-
-export const DEFAULT_CONFIG_FILE = 'key-insight.config.json';
-export const CONFIG_FILE_ENV = 'KEY_INSIGHT_CONFIG';
-
-/** A configuration the synth refuses. Its message is meant for the person who wrote the file. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+import { OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, OKTA_RESERVED_SCOPES } from '../okta-facts';
+import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from '../scanning-policy';
+import { accountStackName } from '../stack-names';
 
 // Control characters would end up in Terraform strings and Okta's UI unseen.
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
@@ -47,6 +33,8 @@ function integer(range: { min: number; max: number }, unit: string) {
   return z.int({ error: allowed }).min(range.min, { error: allowed }).max(range.max, { error: allowed });
 }
 
+// The review checks that an acknowledged ID is one of its warnings: the configuration does not know the rules.
+const REVIEW_ID = /^KI-[A-Z0-9-]+$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,49}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
@@ -291,9 +279,9 @@ const stackSchema = z
     acknowledge: z
       .array(
         z.strictObject({
-          id: z
-            .enum(WARNING_IDS, { error: `a warning ID: one of ${WARNING_IDS.join(', ')} (errors cannot be acknowledged)` })
-            .describe('The warning to accept.'),
+          id: pattern(REVIEW_ID, 'a security-review warning ID such as KI-TOKEN-LIFETIME', 64).describe(
+            'The warning to accept; the review refuses IDs that are not its warnings.',
+          ),
           reason: text(1000, 'a written reason')
             .refine((reason) => reason.trim().length >= 10, { error: 'a written reason of at least 10 characters' })
             .describe('Why this environment accepts it; kept in the configuration for reviewers.'),
@@ -366,161 +354,3 @@ export const configSchema = z
 export type KeyInsightConfig = z.output<typeof configSchema>;
 export type StackConfig = KeyInsightConfig['stacks'][number];
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => {
-    if (typeof key === 'number') return `${out}[${key}]`;
-    const name = String(key);
-    const plain = /^[A-Za-z_$][\w$]*$/.test(name);
-    if (!plain) return `${out}[${JSON.stringify(name)}]`;
-    return out ? `${out}.${name}` : name;
-  }, '');
-}
-
-const PREVIEW_LIMIT = 80;
-
-function preview(value: unknown): string {
-  let shown: string;
-  try {
-    shown = JSON.stringify(value) ?? String(value);
-  } catch {
-    shown = String(value);
-  }
-  return shown.length > PREVIEW_LIMIT ? `${shown.slice(0, PREVIEW_LIMIT)}... (${shown.length} characters)` : shown;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = root;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  const where = formatPath(issue.path) || 'the configuration';
-  if (issue.code === 'unrecognized_keys') {
-    const allowedKeys = allowedKeysAt(issue.path, input);
-    const keys = issue.keys.map((key) => JSON.stringify(key)).join(', ');
-    const noun = issue.keys.length === 1 ? 'an unknown key' : 'unknown keys';
-    return `${where} has ${noun} ${keys}; allowed keys: ${allowedKeys.join(', ')}`;
-  }
-  if (issue.code === 'invalid_key') {
-    const key = issue.path[issue.path.length - 1];
-    const parent = formatPath(issue.path.slice(0, -1));
-    return `${parent} has the key ${preview(key)}, but keys must be ${issue.issues[0]?.message}`;
-  }
-  const value = valueAt(input, issue.path);
-  const hasValue = value !== undefined || hasKey(input, issue.path);
-  const shown = hasValue ? `is ${preview(value)}` : 'is missing';
-  return `${where} ${shown}, but must be ${issue.message}`;
-}
-
-function hasKey(root: unknown, path: readonly PropertyKey[]): boolean {
-  if (path.length === 0) return true;
-  const parent = valueAt(root, path.slice(0, -1));
-  return parent !== null && typeof parent === 'object' && Object.prototype.hasOwnProperty.call(parent, path[path.length - 1]);
-}
-
-/** The keys the schema allows at a path, for the "unknown key" message. */
-function allowedKeysAt(path: readonly PropertyKey[], input: unknown): string[] {
-  let schema: z.ZodType = configSchema;
-  let value: unknown = input;
-  for (const key of path) {
-    schema = pickOption(unwrap(schema), value);
-    if (schema instanceof z.ZodObject) schema = schema.shape[key as string];
-    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
-    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
-    value = valueAt(value, [key]);
-  }
-  schema = pickOption(unwrap(schema), value);
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-}
-
-/** For a union such as the backend, the option the input's `type` selects. */
-function pickOption(schema: z.ZodType, value: unknown): z.ZodType {
-  if (!(schema instanceof z.ZodDiscriminatedUnion)) return schema;
-  const type = valueAt(value, ['type']);
-  const options = schema.options as z.ZodType[];
-  return (
-    options.find((option) => option instanceof z.ZodObject && option.shape.type.def.values?.includes(type)) ??
-    schema
-  );
-}
-
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current: z.ZodType = schema;
-  for (;;) {
-    if (current instanceof z.ZodPipe) current = current.in as z.ZodType;
-    else if (
-      current instanceof z.ZodOptional ||
-      current instanceof z.ZodDefault ||
-      current instanceof z.ZodPrefault
-    ) {
-      current = current.def.innerType as z.ZodType;
-    } else return current;
-  }
-}
-
-/** Checks a parsed JSON value against the schema; throws a ConfigError that lists every problem. */
-export function parseConfig(input: unknown, source = DEFAULT_CONFIG_FILE): KeyInsightConfig {
-  const prototypeKeys = prototypeKeyPaths(input).map(
-    (path) => `  - ${formatPath(path) || 'the configuration'} has a "__proto__" key, which is never allowed`,
-  );
-  if (prototypeKeys.length > 0) throw refusal(source, prototypeKeys);
-  const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
-  throw refusal(
-    source,
-    result.error.issues.map((issue) => `  - ${describeIssue(issue, input)}`),
-  );
-}
-
-function refusal(source: string, lines: string[]): ConfigError {
-  const count = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
-  return new ConfigError(`Invalid configuration in ${source} (${count}):\n${lines.join('\n')}`);
-}
-
-/**
- * Where the input holds an own `__proto__` key (JSON.parse makes one from `"__proto__": ...`). Such a
- * key is refused everywhere, before the schema runs: copied into an object it would change that
- * object's prototype, and a map such as `tags` would otherwise drop it without a word.
- */
-function prototypeKeyPaths(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
-  if (value === null || typeof value !== 'object') return [];
-  const here = Object.prototype.hasOwnProperty.call(value, '__proto__') ? [path] : [];
-  const children = Array.isArray(value)
-    ? value.flatMap((item, index) => prototypeKeyPaths(item, [...path, index]))
-    : Object.keys(value)
-        .filter((key) => key !== '__proto__')
-        .flatMap((key) => prototypeKeyPaths((value as Record<string, unknown>)[key], [...path, key]));
-  return [...here, ...children];
-}
-
-/** The configuration file's path: KEY_INSIGHT_CONFIG, or key-insight.config.json in the working directory. */
-export function configPath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  return resolve(cwd, env[CONFIG_FILE_ENV] || DEFAULT_CONFIG_FILE);
-}
-
-export function loadConfig(path: string): KeyInsightConfig {
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new ConfigError(
-        `Configuration file not found: ${path}. Create it, or set ${CONFIG_FILE_ENV} to the path of another file.`,
-      );
-    }
-    throw new ConfigError(`Cannot read the configuration file ${path}: ${code ?? String(error)}`);
-  }
-  let input: unknown;
-  try {
-    input = JSON.parse(raw);
-  } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  return parseConfig(input, path);
-}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configSchema } from './config';
+import { configSchema } from './schema';
 
 /** The JSON Schema editors read to complete and check key-insight.config.json, made from the same schema. */
 export function configJsonSchema(): Record<string, unknown> {
