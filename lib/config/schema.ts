@@ -378,7 +378,7 @@ export const configSchema = z
  */
 function roleNameCollisions(stacks: readonly z.output<typeof stackSchema>[], ctx: z.RefinementCtx): void {
   // IAM compares role names ignoring case.
-  const creators = new Map<string, string>();
+  const creators = new Map<string, { stackIndex: number; path: string }>();
   stacks.forEach((stack, stackIndex) => {
     const roleName = stack.aws.role.name ?? defaultRoleName(stack.name);
     const named = stack.aws.role.name === undefined ? ` (its default name, "<stack name>-scanner")` : '';
@@ -386,14 +386,16 @@ function roleNameCollisions(stacks: readonly z.output<typeof stackSchema>[], ctx
       const key = `${account.accountId}/${roleName.toLowerCase()}`;
       const creator = creators.get(key);
       if (creator === undefined) {
-        creators.set(key, `stacks[${stackIndex}].aws.accounts[${accountIndex}]`);
+        creators.set(key, { stackIndex, path: `stacks[${stackIndex}].aws.accounts[${accountIndex}]` });
         return;
       }
+      // An account listed twice in one environment is refused on its own ("an account ID listed once only").
+      if (creator.stackIndex === stackIndex) return;
       ctx.addIssue({
         code: 'custom',
         path: ['stacks', stackIndex, 'aws', 'accounts', accountIndex, 'accountId'],
         message:
-          `where ${creator} already creates the IAM role "${roleName}" that stacks[${stackIndex}] would create too${named}; ` +
+          `where ${creator.path} already creates the IAM role "${roleName}" that stacks[${stackIndex}] would create too${named}; ` +
           `role names are unique in an account, ignoring case: set stacks[${stackIndex}].aws.role.name to a name no other environment uses there`,
         params: { sentence: true },
       });

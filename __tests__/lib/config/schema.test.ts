@@ -294,6 +294,13 @@ describe('one IAM role name in one account', () => {
     expect(parseConfig(input).stacks).toHaveLength(2);
   });
 
+  it('reports an account listed twice in one environment once, as listed twice', () => {
+    expect(problemsOf(configWith(inAccounts('ki-a', ['111111111111', '111111111111'])))).toBe(
+      'Invalid configuration in test.json (1 problem):\n' +
+        '  - stacks[0].aws.accounts[1].accountId is "111111111111", but must be an account ID listed once only',
+    );
+  });
+
   it('does not compare environments without accounts, whose account the synth cannot know', () => {
     const input = configWith(minimalStack({ name: 'ki-a' }), withValue(minimalStack({ name: 'ki-b' }), 'aws.role.name', 'ki-a-scanner'));
     expect(parseConfig(input).stacks).toHaveLength(2);
