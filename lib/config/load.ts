@@ -93,7 +93,9 @@ export function jsonSyntaxError(text: string): { offset: number; reason: string 
       if (char === '\\') {
         const next = text[at + 1];
         if (next === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(at + 2, at + 6))) fail('\\u must be followed by 4 hexadecimal digits');
+          for (let digit = at + 2; digit < at + 6; digit += 1) {
+            if (!/[0-9a-fA-F]/.test(text[digit] ?? '')) fail('\\u must be followed by 4 hexadecimal digits', digit);
+          }
           at += 6;
         } else if (next !== undefined && '"\\/bfnrt'.includes(next)) at += 2;
         else fail(`${describe(at + 1)} cannot follow \\ in a string`, at + 1);
@@ -132,9 +134,35 @@ export function jsonSyntaxError(text: string): { offset: number; reason: string 
       }
     }
     if (char === '"') return string();
-    const literal = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(at, at + 400));
-    if (literal) return void (at += literal[0].length);
+    for (const word of ['true', 'false', 'null']) {
+      if (char !== word[0]) continue;
+      for (const expected of word) {
+        if (text[at] !== expected) fail(`expected ${word}, found ${describe(at)}`);
+        at += 1;
+      }
+      return;
+    }
+    if (char === '-' || isDigit(at)) return number();
     fail(`expected a value, found ${describe(at)}`);
+  };
+  const isDigit = (offset: number) => offset < text.length && text[offset] >= '0' && text[offset] <= '9';
+  const digits = (after: string) => {
+    if (!isDigit(at)) fail(`expected a digit after ${after}, found ${describe(at)}`);
+    while (isDigit(at)) at += 1;
+  };
+  const number = () => {
+    if (text[at] === '-') at += 1;
+    if (text[at] === '0') at += 1;
+    else digits('-');
+    if (text[at] === '.') {
+      at += 1;
+      digits('the decimal point');
+    }
+    if (text[at] === 'e' || text[at] === 'E') {
+      at += 1;
+      if (text[at] === '+' || text[at] === '-') at += 1;
+      digits('the exponent mark');
+    }
   };
   try {
     value();
