@@ -8,12 +8,7 @@ import type { StackConfig } from './config';
 import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
 import { OUTPUT_NAMES } from './outputs';
-import { accountStackName } from './stack-names';
-
-/** The role Key Insight assumes, when the configuration names none. */
-export function defaultRoleName(stackName: string): string {
-  return `${stackName}-scanner`;
-}
+import { accountStackName, defaultRoleName } from './stack-names';
 
 /**
  * One environment's Okta half: the client-credentials setup and the outputs Key Insight is given.
