@@ -69,7 +69,8 @@ export class OrganizationStackSet extends Construct {
       name: this.stackSetName,
       description: 'Fortanix Key Insight: the OIDC identity provider and the read-only scanning role in every member account',
       permissionModel: 'SERVICE_MANAGED',
-      autoDeployment: { enabled: props.autoDeployment, retainStacksOnAccountRemoval: false },
+      // CloudFormation takes RetainStacksOnAccountRemoval only with automatic deployment enabled.
+      autoDeployment: props.autoDeployment ? { enabled: true, retainStacksOnAccountRemoval: false } : { enabled: false },
       capabilities: ['CAPABILITY_NAMED_IAM'],
       callAs: props.callAs,
       operationPreferences,

@@ -54,8 +54,8 @@ describe('an organization environment', () => {
       synthOrganization({ autoDeployment: false, callAs: 'DELEGATED_ADMIN', maxConcurrentPercentage: 100, failureTolerancePercentage: 0 }),
       'aws_cloudformation_stack_set',
     );
+    expect(stackSet.auto_deployment).toEqual({ enabled: false });
     expect(stackSet).toMatchObject({
-      auto_deployment: { enabled: false },
       call_as: 'DELEGATED_ADMIN',
       operation_preferences: { max_concurrent_percentage: 100, failure_tolerance_percentage: 0 },
     });
