@@ -109,7 +109,7 @@ function organizationTable(organization: OrganizationSetup, accounts?: Organizat
   const lines = [
     `AWS Organization: StackSet "${organization.stackSetName}" creates the role "${organization.memberRoleName}" in every account of ${organization.organizationalUnitIds.join(', ')}`,
     `  Key Insight scope "organization" (one AWS connection):  ${organization.managementRoleArn}`,
-    '    the management account\'s role, which may also list the organization\'s accounts (not verified against Key Insight)',
+    '    the role of the account that deployed the stack (management or delegated administrator), which may also list the organization\'s accounts (not verified against Key Insight)',
     `  Key Insight scope "account" (one AWS connection per member account):  ${organization.memberRoleArnPattern}`,
   ];
   if (accounts === undefined) {

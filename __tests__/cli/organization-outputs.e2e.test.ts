@@ -83,7 +83,7 @@ describe('key-insight outputs for an organization environment', () => {
     expect(run.stdout).toContain(`
 AWS Organization: StackSet "ki-org-key-insight" creates the role "ki-org-scanner" in every account of ${UNIT}
   Key Insight scope "organization" (one AWS connection):  arn:aws:iam::${MANAGEMENT}:role/ki-org-scanner
-    the management account's role, which may also list the organization's accounts (not verified against Key Insight)
+    the role of the account that deployed the stack (management or delegated administrator), which may also list the organization's accounts (not verified against Key Insight)
   Key Insight scope "account" (one AWS connection per member account):  arn:aws:iam::<account id>:role/ki-org-scanner
   List the member accounts' role ARNs: npx key-insight outputs --accounts (asks AWS Organizations with your AWS credentials)
 `);
