@@ -176,7 +176,7 @@ function organizationOutputs(organization: OrganizationStackSet, config: StackCo
       description: 'The CloudFormation StackSet that creates the scanning role in every member account.',
     },
     [OUTPUT_NAMES.awsMemberRoleName]: {
-      value: config.aws.role.name ?? defaultRoleName(config.name),
+      value: organization.memberRoleName,
       description: "The scanning role's name in every member account: arn:aws:iam::<account id>:role/<name>.",
     },
     [OUTPUT_NAMES.awsOrganizationalUnitIds]: {

@@ -54,11 +54,14 @@ export class OrganizationStackSet extends Construct {
   /** The template as CloudFormation receives it. */
   public readonly templateBody: string;
   public readonly stackSetName: string;
+  /** The role's name in every member account. */
+  public readonly memberRoleName: string;
 
   constructor(scope: Construct, id: string, props: OrganizationStackSetProps) {
     super(scope, id);
     this.templateBody = JSON.stringify(memberAccountTemplate(props));
     this.stackSetName = stackSetName(props.environmentName);
+    this.memberRoleName = props.roleName;
     const tags = props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined;
     const operationPreferences = {
       maxConcurrentPercentage: props.maxConcurrentPercentage,
