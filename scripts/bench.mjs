@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { writeBaseline } from './bench/baseline.mjs';
 import { describeMachine } from './bench/machine.mjs';
 import { hasGnuTime, measure } from './bench/measure.mjs';
+import { measureOrganization, renderOrganization } from './bench/organization.mjs';
 import { formatKib, formatSeconds, renderReport } from './bench/report.mjs';
 import { stackCount, summarizeResourceSet } from './bench/resource-set.mjs';
 import { linearFit, median } from './bench/stats.mjs';
@@ -285,6 +286,7 @@ async function run(options, work) {
   await checkSameResourceSet(ctx);
   const synthRuns = await measureSynth(ctx, options.rounds);
   const scalingRuns = await measureScaling(ctx, options.rounds);
+  const organizationRuns = await measureOrganization({ project: ctx.project, work: ctx.work, env: ctx.env, rounds: options.rounds, log });
   const testRuns = await measureTests(ctx, options.testRuns);
 
   const scaling = scalingRuns.map(({ results, ...scalingCase }) => ({ ...scalingCase, ...summarize(results) }));
@@ -300,6 +302,7 @@ async function run(options, work) {
     linearity: scalingFits(scaling),
     tests: Object.fromEntries(Object.entries(testRuns).map(([id, results]) => [id, summarize(results)])),
   });
+  report.text = `${report.text}\n${renderOrganization(organizationRuns, options.rounds)}`;
   process.stdout.write(`\n${report.text}\n`);
   if (options.quick) {
     log(`--quick: ${reportFile} left as it was`);

@@ -55,6 +55,9 @@ const IAM_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.
 const THUMBPRINT = /^[0-9a-fA-F]{40}$/;
 const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+// AWS Organizations' patterns for an organizational unit ID and a root ID (API reference: OrganizationalUnit, Root).
+const ORGANIZATIONAL_UNIT_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
 
 const scopeSchema = z
   .strictObject({
@@ -163,6 +166,49 @@ const accountSchema = z
   })
   .describe('One AWS account Key Insight scans; it gets its own stack, "<stack name>-<accountId>".');
 
+export const CALL_AS = ['SELF', 'DELEGATED_ADMIN'] as const;
+const OU_IDS_ALLOWED = 'a list of 1 to 100 organizational unit IDs or root IDs';
+
+const organizationSchema = z
+  .strictObject({
+    organizationalUnitIds: z
+      .array(
+        z
+          .string({ error: 'an organizational unit ID (ou-xxxx-xxxxxxxx) or a root ID (r-xxxx), in lowercase' })
+          .refine((id) => ORGANIZATIONAL_UNIT_ID.test(id) || ROOT_ID.test(id), {
+            error: 'an organizational unit ID (ou-xxxx-xxxxxxxx) or a root ID (r-xxxx), in lowercase',
+          }),
+        { error: OU_IDS_ALLOWED },
+      )
+      .min(1, { error: OU_IDS_ALLOWED })
+      .max(100, { error: OU_IDS_ALLOWED })
+      .superRefine((ids, ctx) => {
+        const seen = new Set<string>();
+        ids.forEach((id, index) => {
+          if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [index], message: 'an organizational unit ID listed once only' });
+          seen.add(id);
+        });
+      })
+      .describe('Where the StackSet deploys: every account of these organizational units (and of the units nested in them); a root ID means the whole organization.'),
+    autoDeployment: z
+      .boolean({ error: 'true or false' })
+      .default(true)
+      .describe('Deploy to accounts that join the units later, and remove the stack from accounts that leave. Default: true.'),
+    callAs: z
+      .enum(CALL_AS, { error: `one of ${CALL_AS.map((v) => `"${v}"`).join(', ')}` })
+      .default('SELF')
+      .describe('"SELF": the deployment runs in the management account. "DELEGATED_ADMIN": in a delegated administrator account for StackSets.'),
+    maxConcurrentPercentage: integer({ min: 1, max: 100 }, 'percent')
+      .default(25)
+      .describe('Share of the accounts the StackSet deploys to at once. Default: 25.'),
+    failureTolerancePercentage: integer({ min: 0, max: 100 }, 'percent')
+      .default(10)
+      .describe('Share of the accounts that may fail before the StackSet stops an operation. Default: 10.'),
+  })
+  .describe(
+    'Onboard every account of an AWS Organization through a service-managed CloudFormation StackSet, deployed from the account of the credentials (management or delegated administrator). Default: none.',
+  );
+
 const awsSchema = z.strictObject({
   region: region().describe('Region of the AWS provider (IAM itself is global).'),
   accounts: z
@@ -182,6 +228,7 @@ const awsSchema = z.strictObject({
     .describe(
       'AWS accounts to onboard, one stack each. Default: none; the stack itself holds the AWS resources, in the account of the credentials it runs with.',
     ),
+  organization: organizationSchema.optional(),
   role: z
     .strictObject({
       name: pattern(IAM_ROLE_NAME, 'an IAM role name: 1 to 64 letters, digits and + = , . @ _ -', 64)
@@ -326,6 +373,13 @@ const stackSchema = z
       .describe('Tags on every taggable AWS resource.'),
   })
   .superRefine((stack, ctx) => {
+    if (stack.aws.accounts !== undefined && stack.aws.organization !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aws', 'organization'],
+        message: 'left out when stacks[].aws.accounts is set: an environment onboards listed accounts or an organization, not both',
+      });
+    }
     const seen = new Set<string>();
     stack.okta.scopes.forEach((scope, index) => {
       if (seen.has(scope.name)) {

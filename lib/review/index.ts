@@ -3,6 +3,7 @@ import { TerraformResource, TerraformStack } from 'cdktf';
 import type { KeyInsightConfig, StackConfig } from '../config';
 import { Level, ReviewedResource, ReviewedStack } from './rule';
 import { RULES, WARNING_IDS } from './rules';
+import { stackSetTemplateResources } from './stack-set-template';
 
 export interface Finding {
   readonly id: string;
@@ -35,7 +36,8 @@ function reviewedStack(stack: EnvironmentStack): ReviewedStack {
       const { '//': _metadata, ...attributes } = Object.values(byType)[0];
       return { type: resource.terraformResourceType, path: resource.node.path, attributes };
     });
-  return { name: stack.node.id, environment: stack.environment, resources };
+  const templates = resources.filter((resource) => resource.type === 'aws_cloudformation_stack_set').flatMap(stackSetTemplateResources);
+  return { name: stack.node.id, environment: stack.environment, resources: [...resources, ...templates] };
 }
 
 /**

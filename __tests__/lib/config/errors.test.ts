@@ -82,7 +82,7 @@ describe('a missing or wrong object', () => {
   it('says so for a missing aws object', () => {
     expect(refusalOf('aws', undefined)).toBe(
       'Invalid configuration in test.json (1 problem):\n' +
-        '  - stacks[0].aws is missing, but must be an object with region, and optionally accounts, role, oidcProvider, scanning',
+        '  - stacks[0].aws is missing, but must be an object with region, and optionally accounts, organization, role, oidcProvider, scanning',
     );
   });
 
