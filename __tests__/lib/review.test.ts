@@ -214,6 +214,23 @@ describe('KI-EXTRA-POLICIES (warning)', () => {
   });
 });
 
+describe('KI-ACCOUNT-RETIRED (warning)', () => {
+  const s3 = { backend: { type: 's3', bucket: 'acme-tf', keyPrefix: 'ki', region: 'us-east-1' } };
+
+  it('warns while an account is retired, naming its stack and saying to remove the entry after the deploy', () => {
+    const stack = withValue(minimalStack(s3), 'aws.accounts', [{ accountId: '111111111111', retired: true }, { accountId: '222222222222' }]);
+    const [finding] = findings(stack);
+    expect(formatFinding(finding)).toBe(
+      "[KI-ACCOUNT-RETIRED] ki-test: an AWS account is retired: its stack's next deploy destroys the account's OIDC provider, role and policy (ki-test-111111111111). Fix: deploy each retired account stack (npx cdktf deploy <stack>), then remove its entry from stacks[].aws.accounts.",
+    );
+  });
+
+  it('is quiet when no account is retired', () => {
+    const stack = withValue(minimalStack(s3), 'aws.accounts', [{ accountId: '111111111111', retired: false }, { accountId: '222222222222' }]);
+    expect(idsOf(stack)).toEqual([]);
+  });
+});
+
 describe('acknowledgements', () => {
   const longTokens = withValue(minimalStack(), 'okta.rule', { accessTokenLifetimeMinutes: 120 });
 
@@ -225,7 +242,7 @@ describe('acknowledgements', () => {
   it('cannot silence an error', () => {
     const stack = { ...minimalStack(), acknowledge: [{ id: 'KI-TRUST-WILDCARD', reason: 'We really want this' }] };
     expect(() => synthesize(Testing.app(), parseConfig(configWith(stack)))).toThrow(
-      'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES (errors cannot be acknowledged)',
+      'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ACCOUNT-RETIRED (errors cannot be acknowledged)',
     );
   });
 

@@ -1,4 +1,5 @@
 import type { Rule } from '../rule';
+import { accountRetired } from './account-retired';
 import { extraPolicies } from './extra-policies';
 import { localStateAccounts } from './local-state-accounts';
 import { oidcAudience } from './oidc-audience';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   roleSession,
   localStateAccounts,
   extraPolicies,
+  accountRetired,
 ];
 
 /** The IDs a configuration may acknowledge: warnings only, never errors. */
