@@ -63,12 +63,34 @@ describe('renaming a stack', () => {
     ['npm run synth', synthDirect],
   ])('%s succeeds on the first run after the rename and leaves only the new stack folder', (_path, synth) => {
     const dir = project('ki-before');
-    expect(synth(dir).status).toBe(0);
+    // The first synth only lays out the old folder; the direct path writes what the CLI writes.
+    expect(synthDirect(dir).status).toBe(0);
     rename(dir, 'ki-after');
 
     const result = synth(dir);
 
     expect({ status: result.status, enoent: /ENOENT/.test(result.stdout + result.stderr) }).toEqual({ status: 0, enoent: false });
     expect(readdirSync(join(dir, 'cdktf.out', 'stacks'))).toEqual(['ki-after']);
+  }, 60_000);
+
+  it.each([
+    ['npx cdktf synth', synthCli],
+    ['npm run synth', synthDirect],
+  ])('%s refuses to drop a stack whose local state holds resources, and writes nothing', (_path, synth) => {
+    const dir = project('ki-before');
+    // The first synth only lays out the old folder; the direct path writes what the CLI writes.
+    expect(synthDirect(dir).status).toBe(0);
+    const before = filesBelow(join(dir, 'cdktf.out'));
+    const resource = { mode: 'managed', type: 'okta_app_oauth', name: 'x', provider: 'p', instances: [{ attributes: {} }] };
+    writeFileSync(join(dir, 'terraform.ki-before.tfstate'), JSON.stringify({ version: 4, resources: [resource] }));
+    rename(dir, 'ki-after');
+
+    const result = synth(dir);
+
+    expect(result.status).toBe(1);
+    expect(result.stdout + result.stderr).toContain(
+      '  - ki-before: terraform.ki-before.tfstate holds 1 resource; put it back in the configuration and run `npx cdktf destroy ki-before` before removing it',
+    );
+    expect(filesBelow(join(dir, 'cdktf.out'))).toEqual(before);
   }, 60_000);
 });
