@@ -9,12 +9,7 @@ import type { StackConfig } from './config';
 import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
 import { OUTPUT_NAMES } from './outputs';
-import { accountStackName, secretStackName } from './stack-names';
-
-/** The role Key Insight assumes, when the configuration names none. */
-export function defaultRoleName(stackName: string): string {
-  return `${stackName}-scanner`;
-}
+import { accountStackName, defaultRoleName, secretStackName } from './stack-names';
 
 /**
  * A stack that names no other stack's resources: the environment's stacks read each other's outputs

@@ -32,3 +32,8 @@ const PROJECT_STACK_NAME = new RegExp(`^${ENVIRONMENT_NAME.source.slice(1, -1)}(
 export function isProjectStackName(stackName: string): boolean {
   return PROJECT_STACK_NAME.test(stackName);
 }
+
+/** The role Key Insight assumes, when the configuration names none. */
+export function defaultRoleName(stackName: string): string {
+  return `${stackName}-scanner`;
+}

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, OKTA_RESERVED_SCOPES } from '../okta-facts';
+import { isAwsRegion } from '../aws-regions';
 import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from '../scanning-policy';
-import { ENVIRONMENT_NAME, accountStackName, secretStackName } from '../stack-names';
+import { ENVIRONMENT_NAME, accountStackName, defaultRoleName, secretStackName } from '../stack-names';
 
 // Control characters would end up in Terraform strings and Okta's UI unseen.
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
@@ -46,7 +47,6 @@ const TFC_ORGANIZATION = /^[A-Za-z0-9_-]{1,90}$/;
 const TFC_NAME_PREFIX = /^[A-Za-z0-9_-]{0,40}$/;
 const TFC_PROJECT = /^[A-Za-z0-9 _-]{1,40}$/;
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?$/;
-const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 // An audience is a URI (api://..., https://...): AWS also requires it to fit an OIDC client ID (255).
 const AUDIENCE = /^[A-Za-z][A-Za-z0-9+.-]*:(?![\s\S]*[$%]\{)[^\s"\\]+$/;
 const SCOPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
@@ -129,14 +129,23 @@ const oktaSchema = z.strictObject({
     .describe('The policy rule that allows the client-credentials grant for the scopes.'),
 });
 
-const REGION_ALLOWED = 'an AWS region name such as us-east-1';
+const REGION_ALLOWED = "an AWS region such as us-east-1 or eu-west-1 (one the AWS SDK's partition data lists)";
+
+function region() {
+  return z.string({ error: REGION_ALLOWED }).refine(isAwsRegion, { error: REGION_ALLOWED });
+}
+
+/** The account an IAM role ARN belongs to: arn:<partition>:iam::<account>:role/<name>. */
+function accountOfRoleArn(arn: string): string {
+  return arn.split(':')[4];
+}
 
 const accountSchema = z
   .strictObject({
     accountId: pattern(ACCOUNT_ID, 'a 12-digit AWS account ID in a string, such as "123456789012"', 12).describe(
       'The account to create the OIDC provider and role in.',
     ),
-    region: pattern(AWS_REGION, REGION_ALLOWED, 32)
+    region: region()
       .optional()
       .describe("Region of this account's AWS provider. Default: stacks[].aws.region."),
     assumeRoleArn: pattern(IAM_ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/deploy', 600)
@@ -144,15 +153,24 @@ const accountSchema = z
       .describe('Role the deployment assumes in this account. Default: none; the credentials in the environment are used.'),
     retired: z
       .boolean({ error: 'true or false' })
-      .default(false)
+      .optional()
       .describe(
         "Whether the account is leaving: its stack keeps its backend and provider but no resources, so the next deploy of that stack destroys the account's OIDC provider, role and policy. Remove the entry after that deploy. Default: false.",
       ),
   })
+  .superRefine((account, ctx) => {
+    if (account.assumeRoleArn !== undefined && accountOfRoleArn(account.assumeRoleArn) !== account.accountId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['assumeRoleArn'],
+        message: `a role in account ${account.accountId}, the accountId it deploys to`,
+      });
+    }
+  })
   .describe('One AWS account Key Insight scans; it gets its own stack, "<stack name>-<accountId>".');
 
 const awsSchema = z.strictObject({
-  region: pattern(AWS_REGION, REGION_ALLOWED, 32).describe('Region of the AWS provider (IAM itself is global).'),
+  region: region().describe('Region of the AWS provider (IAM itself is global).'),
   accounts: z
     .array(accountSchema, { error: 'a list of 1 to 1000 accounts' })
     .min(1, { error: 'a list of 1 to 1000 accounts' })
@@ -240,7 +258,7 @@ const backendSchema = z
               error: 'an S3 key prefix that neither starts nor ends with /',
             })
             .describe('Each stack\'s state is at <keyPrefix>/<stack>.tfstate.'),
-          region: pattern(AWS_REGION, REGION_ALLOWED, 32).describe("The bucket's region."),
+          region: region().describe("The bucket's region."),
           kmsKeyId: pattern(KMS_KEY, 'a KMS key ID, key ARN, alias/<name> or alias ARN', 600)
             .optional()
             .describe('KMS key that encrypts the state. Default: the bucket\'s default encryption (SSE-S3).'),
@@ -364,7 +382,41 @@ export const configSchema = z
       }
       seen.add(key);
     });
+    roleNameCollisions(config.stacks, ctx);
   });
+
+/**
+ * Two environments may not create the same IAM role in one AWS account: the second deploy would fail,
+ * or take the first environment's role over. Only the accounts listed in aws.accounts are known at
+ * synth; an environment without that list deploys to the account of its credentials, which the synth
+ * cannot know, so it is not compared.
+ */
+function roleNameCollisions(stacks: readonly z.output<typeof stackSchema>[], ctx: z.RefinementCtx): void {
+  // IAM compares role names ignoring case.
+  const creators = new Map<string, { stackIndex: number; path: string }>();
+  stacks.forEach((stack, stackIndex) => {
+    const roleName = stack.aws.role.name ?? defaultRoleName(stack.name);
+    const named = stack.aws.role.name === undefined ? ` (its default name, "<stack name>-scanner")` : '';
+    (stack.aws.accounts ?? []).forEach((account, accountIndex) => {
+      const key = `${account.accountId}/${roleName.toLowerCase()}`;
+      const creator = creators.get(key);
+      if (creator === undefined) {
+        creators.set(key, { stackIndex, path: `stacks[${stackIndex}].aws.accounts[${accountIndex}]` });
+        return;
+      }
+      // An account listed twice in one environment is refused on its own ("an account ID listed once only").
+      if (creator.stackIndex === stackIndex) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stacks', stackIndex, 'aws', 'accounts', accountIndex, 'accountId'],
+        message:
+          `where ${creator.path} already creates the IAM role "${roleName}" that stacks[${stackIndex}] would create too${named}; ` +
+          `role names are unique in an account, ignoring case: set stacks[${stackIndex}].aws.role.name to a name no other environment uses there`,
+        params: { sentence: true },
+      });
+    });
+  });
+}
 
 export type KeyInsightConfig = z.output<typeof configSchema>;
 export type StackConfig = KeyInsightConfig['stacks'][number];
