@@ -126,7 +126,7 @@ describe('reproducible output', () => {
   it('prints the warning, then ends with one line that names the stacks and the folder it wrote', () => {
     expect(first.stderr).toMatch(/^Warning: \[KI-POLICY-ALL-CLIENTS\] [^\n]+\n$/);
     expect(first.stdout).toBe(
-      'Wrote 4 stacks to cdktf.out: acme-key-insight, ki-prod, ki-prod-111111111111, ki-prod-222222222222\n',
+      'Wrote 5 stacks to cdktf.out: acme-key-insight, ki-prod, ki-prod-111111111111, ki-prod-222222222222, ki-prod-secret\n',
     );
   });
 });
