@@ -111,7 +111,7 @@ describe('reproducible output', () => {
     expect([first.status, second.status]).toEqual([0, 0]);
     expect(first.outdir).not.toBe(second.outdir);
     const firstFiles = filesBelow(first.outdir);
-    expect(Object.keys(firstFiles)).toHaveLength(5);
+    expect(Object.keys(firstFiles)).toHaveLength(6);
     expect(filesBelow(second.outdir)).toEqual(firstFiles);
     expect(Object.values(firstFiles).join('\n')).not.toMatch(/alice|\/home\/|\/tmp\/|\d{4}-\d\d-\d\dT\d\d/);
   });
@@ -126,7 +126,7 @@ describe('reproducible output', () => {
   it('prints the warning, then ends with one line that names the stacks and the folder it wrote', () => {
     expect(first.stderr).toMatch(/^Warning: \[KI-POLICY-ALL-CLIENTS\] [^\n]+\n$/);
     expect(first.stdout).toBe(
-      'Wrote 4 stacks to cdktf.out: acme-key-insight, ki-prod, ki-prod-111111111111, ki-prod-222222222222\n',
+      'Wrote 5 stacks to cdktf.out: acme-key-insight, ki-prod, ki-prod-111111111111, ki-prod-222222222222, ki-prod-secret\n',
     );
   });
 });

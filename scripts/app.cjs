@@ -6,7 +6,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { buildApp } = require('./build-app.cjs');
 
-/** As `cdktf synth` does: a stack no longer synthesized loses its folder, so nothing stale is planned. */
+/**
+ * As `cdktf synth` does: a stack no longer synthesized loses its folder, so nothing stale is planned.
+ * Run by the cdktf CLI (which sets CDKTF_CONTEXT_JSON), the app leaves this to the CLI: the CLI lists
+ * the folders before it runs the app and removes the stale ones after, and fails on one already gone.
+ */
 function pruneStaleStacks(outdir) {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
   const synthesized = new Set(Object.values(manifest.stacks).map((stack) => path.basename(stack.workingDirectory)));
@@ -30,6 +34,7 @@ buildApp().then((app) => {
   // A refused synth wrote nothing, and leaves cdktf.out as it was.
   if (process.exitCode) return;
   const outdir = path.resolve(process.env.CDKTF_OUTDIR || 'cdktf.out');
-  pruneStaleStacks(outdir);
+  const runByCdktfCli = process.env.CDKTF_CONTEXT_JSON !== undefined;
+  if (!runByCdktfCli) pruneStaleStacks(outdir);
   reportWritten(outdir);
 });

@@ -332,7 +332,7 @@ describe('acknowledgements', () => {
   it('cannot silence an error', () => {
     const stack = { ...minimalStack(), acknowledge: [{ id: 'KI-TRUST-WILDCARD', reason: 'We really want this' }] };
     expect(() => synthesize(Testing.app(), parseConfig(configWith(stack)))).toThrow(
-      'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY (errors cannot be acknowledged)',
+      'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED (errors cannot be acknowledged)',
     );
   });
 

@@ -3,7 +3,7 @@
  * `npx cdktf synth` writes.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesBelow } from '../helpers/app';
@@ -14,6 +14,7 @@ const work = mkdtempSync(join(tmpdir(), 'ki-direct-'));
 const configFile = join(work, 'three-environments.json');
 writeFileSync(configFile, JSON.stringify(threeEnvironments()));
 writeFileSync(join(work, 'terraform.tfrc'), '');
+writeFileSync(join(work, 'terraform.rc'), '');
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
   const result = spawnSync(command, args, {
@@ -30,7 +31,7 @@ it('writes the same files as `npx cdktf synth`, byte for byte', () => {
   run('npx', ['cdktf', 'synth', '--output', viaCli], { KEY_INSIGHT_CONFIG: configFile });
   run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: configFile, CDKTF_OUTDIR: direct });
   const cliFiles = filesBelow(viaCli);
-  expect(Object.keys(cliFiles)).toHaveLength(8);
+  expect(Object.keys(cliFiles)).toHaveLength(10);
   expect(filesBelow(direct)).toEqual(cliFiles);
 }, 60_000);
 
@@ -41,4 +42,57 @@ it('removes the folders of stacks no longer configured, as `cdktf synth` does', 
   run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: configFile, CDKTF_OUTDIR: outdir });
   run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: oneStackFile, CDKTF_OUTDIR: outdir });
   expect(Object.keys(filesBelow(outdir)).sort()).toEqual(['manifest.json', 'stacks/ki-only/cdk.tf.json']);
+});
+
+describe('renaming a stack', () => {
+  /** A project folder whose cdktf.json runs this project's app, holding a configuration with one environment. */
+  function project(name: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ki-rename-'));
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: `node ${join(ROOT, 'scripts', 'app.cjs')}` }));
+    writeFileSync(join(dir, 'key-insight.config.json'), JSON.stringify(configWith(minimalStack({ name }))));
+    return dir;
+  }
+  const rename = (dir: string, name: string) =>
+    writeFileSync(join(dir, 'key-insight.config.json'), JSON.stringify(configWith(minimalStack({ name }))));
+  const env = (dir: string) => ({ PATH: process.env.PATH, HOME: dir, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(work, 'terraform.rc') });
+  const synthCli = (dir: string) =>
+    spawnSync(join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth'], { cwd: dir, env: env(dir), encoding: 'utf8' });
+  const synthDirect = (dir: string) => spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.cjs')], { cwd: dir, env: env(dir), encoding: 'utf8' });
+
+  it.each([
+    ['npx cdktf synth', synthCli],
+    ['npm run synth', synthDirect],
+  ])('%s succeeds on the first run after the rename and leaves only the new stack folder', (_path, synth) => {
+    const dir = project('ki-before');
+    // The first synth only lays out the old folder; the direct path writes what the CLI writes.
+    expect(synthDirect(dir).status).toBe(0);
+    rename(dir, 'ki-after');
+
+    const result = synth(dir);
+
+    expect({ status: result.status, enoent: /ENOENT/.test(result.stdout + result.stderr) }).toEqual({ status: 0, enoent: false });
+    expect(readdirSync(join(dir, 'cdktf.out', 'stacks'))).toEqual(['ki-after']);
+  }, 60_000);
+
+  it.each([
+    ['npx cdktf synth', synthCli],
+    ['npm run synth', synthDirect],
+  ])('%s refuses to drop a stack whose local state holds resources, and writes nothing', (_path, synth) => {
+    const dir = project('ki-before');
+    // The first synth only lays out the old folder; the direct path writes what the CLI writes.
+    expect(synthDirect(dir).status).toBe(0);
+    const before = filesBelow(join(dir, 'cdktf.out'));
+    const resource = { mode: 'managed', type: 'okta_app_oauth', name: 'x', provider: 'p', instances: [{ attributes: {} }] };
+    writeFileSync(join(dir, 'terraform.ki-before.tfstate'), JSON.stringify({ version: 4, resources: [resource] }));
+    rename(dir, 'ki-after');
+
+    const result = synth(dir);
+
+    expect(result.status).toBe(1);
+    expect(result.stdout + result.stderr).toContain(
+      '  - ki-before: terraform.ki-before.tfstate holds 1 resource; put it back in the configuration and run `npx cdktf destroy ki-before` before removing it',
+    );
+    expect(filesBelow(join(dir, 'cdktf.out'))).toEqual(before);
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import type { Rule } from '../rule';
+import { accountRetired } from './account-retired';
 import { extraPolicies } from './extra-policies';
 import { localStateAccounts } from './local-state-accounts';
 import { oidcAudience } from './oidc-audience';
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   localStateAccounts,
   extraPolicies,
   organizationAutoDeploy,
+  accountRetired,
 ];
 
 /** The IDs a configuration may acknowledge: warnings only, never errors. */
