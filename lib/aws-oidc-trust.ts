@@ -6,6 +6,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { ASSUME_ROLE_ACTION } from './aws-facts';
 import { IAM_ROLE_SESSION_SECONDS, ScannedService, isReadOnlyAction, scanningActions } from './scanning-policy';
+import { scanningPolicyName } from './stack-names';
 
 export interface AwsOidcTrustProps {
   /** The authorization server's issuer (`https://...`); may be a token known after apply. */
@@ -114,7 +115,7 @@ export class AwsOidcTrust extends Construct {
     };
 
     this.scanningPolicy = new IamPolicy(this, 'ScanningPolicy', {
-      name: `${props.roleName}-scanning`,
+      name: scanningPolicyName(props.roleName),
       description: 'Read-only access to what Fortanix Key Insight scans',
       policy: JSON.stringify(this.scanningPolicyDocument),
       tags,

@@ -8,12 +8,9 @@ import type { StackConfig } from './config';
 import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
 import { OUTPUT_NAMES } from './outputs';
-import { accountStackName } from './stack-names';
+import { accountStackName, defaultRoleName } from './stack-names';
 
-/** The role Key Insight assumes, when the configuration names none. */
-export function defaultRoleName(stackName: string): string {
-  return `${stackName}-scanner`;
-}
+export { defaultRoleName };
 
 /**
  * One environment's Okta half: the client-credentials setup and the outputs Key Insight is given.

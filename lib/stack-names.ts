@@ -14,3 +14,13 @@ export function accountIdOfStack(environmentName: string, stackName: string): st
   const accountId = stackName.slice(prefix.length);
   return ACCOUNT_ID.test(accountId) ? accountId : undefined;
 }
+
+/** The role Key Insight assumes, when the configuration names none. */
+export function defaultRoleName(environmentName: string): string {
+  return `${environmentName}-scanner`;
+}
+
+/** The scanning policy's name, made from the role's. */
+export function scanningPolicyName(roleName: string): string {
+  return `${roleName}-scanning`;
+}
