@@ -24,9 +24,17 @@ export function renderOutputs(setup: KeyInsightSetup, options: Pick<OutputsOptio
   }
 }
 
-/** The command that rewrites the outputs file with the client secret in it. */
-export function includeSensitiveCommand(setup: Pick<KeyInsightSetup, 'stackName' | 'outputsFile'>): string {
-  return `npx cdktf output ${setup.stackName} --outputs-file ${setup.outputsFile} ${INCLUDE_SENSITIVE_FLAG}`;
+/** What names an environment's stacks in the outputs file. */
+export type EnvironmentStacks = Pick<KeyInsightSetup, 'stackName' | 'outputsFile' | 'clientSecretStack' | 'awsRoles'>;
+
+/**
+ * The command that rewrites the outputs file with the client secret in it. cdktf replaces the whole
+ * file, so it names every stack of the environment the file holds: with AWS accounts, the secret's
+ * stack and the account stacks too.
+ */
+export function includeSensitiveCommand(setup: EnvironmentStacks): string {
+  const stacks = new Set([setup.stackName, setup.clientSecretStack, ...setup.awsRoles.map((role) => role.stackName)]);
+  return `npx cdktf output ${[...stacks].join(' ')} --outputs-file ${setup.outputsFile} ${INCLUDE_SENSITIVE_FLAG}`;
 }
 
 function renderTable(setup: KeyInsightSetup, secretStatus: SecretStatus): string {

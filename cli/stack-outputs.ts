@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { OUTPUT_NAMES } from '../lib/outputs';
 import { preview } from '../lib/preview';
-import { accountIdOfStack } from '../lib/stack-names';
+import { accountIdOfStack, secretStackName } from '../lib/stack-names';
 import { UsageError } from './usage-error';
 
 export { OUTPUT_NAMES };
@@ -35,6 +35,11 @@ export interface KeyInsightSetup {
   readonly clientId: string;
   /** @default - absent when the file was written without the include-sensitive flag */
   readonly clientSecret?: string;
+  /**
+   * The stack whose `client_secret` output holds the secret: the environment stack, or, for an
+   * environment with AWS accounts, `<stack>-secret`.
+   */
+  readonly clientSecretStack: string;
   readonly metadataUri: string;
   readonly issuer: string;
   readonly tokenEndpoint: string;
@@ -55,7 +60,7 @@ export function readOutputsFile(path: string): unknown {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new UsageError(
-        `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` for a deployed stack), or name another file with --outputs-file`,
+        `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` for a deployed stack; for an environment with AWS accounts, name its <stack>-secret and <stack>-<account ID> stacks too), or name another file with --outputs-file`,
       );
     }
     throw new UsageError(`cannot read outputs file ${path}: ${code ?? String(error)}`);
@@ -88,15 +93,17 @@ export function selectSetup(file: unknown, outputsFile: string, stack?: string):
     );
   }
   const read = (name: string) => requireString(outputs[name], name, stackName);
-  const clientSecret = outputs[OUTPUT_NAMES.clientSecret];
+  const clientSecretStack = secretHolder(stacks, stackName);
+  const clientSecret = stacks.get(clientSecretStack)?.[OUTPUT_NAMES.clientSecret];
   if (clientSecret !== undefined && (typeof clientSecret !== 'string' || clientSecret === '')) {
-    throw new UsageError(`stack "${stackName}" output ${OUTPUT_NAMES.clientSecret} must be a non-empty string (value not shown)`);
+    throw new UsageError(`stack "${clientSecretStack}" output ${OUTPUT_NAMES.clientSecret} must be a non-empty string (value not shown)`);
   }
   return {
     outputsFile,
     stackName,
     clientId: read(OUTPUT_NAMES.clientId),
     ...(clientSecret === undefined ? {} : { clientSecret }),
+    clientSecretStack,
     metadataUri: read(OUTPUT_NAMES.metadataUri),
     issuer: read(OUTPUT_NAMES.issuer),
     tokenEndpoint: read(OUTPUT_NAMES.tokenEndpoint),
@@ -104,6 +111,15 @@ export function selectSetup(file: unknown, outputsFile: string, stack?: string):
     scopes: requireScopes(outputs[OUTPUT_NAMES.scopes], stackName),
     awsRoles: awsRoles(stacks, stackName),
   };
+}
+
+/**
+ * Which stack holds the client secret: the environment stack when it has the output, or when it holds
+ * its AWS half (no accounts); otherwise the environment's `<stack>-secret`.
+ */
+function secretHolder(stacks: ReadonlyMap<string, Outputs>, stackName: string): string {
+  const outputs = stacks.get(stackName) ?? {};
+  return OUTPUT_NAMES.clientSecret in outputs || OUTPUT_NAMES.awsRoleArn in outputs ? stackName : secretStackName(stackName);
 }
 
 function pickEnvironmentStack(environmentStacks: string[], allStacks: string[], outputsFile: string, requested?: string): string {
@@ -140,6 +156,8 @@ function awsRoles(stacks: ReadonlyMap<string, Outputs>, stackName: string): AwsR
     .map(([name, outputs]) => ({ name, outputs, accountId: accountIdOfStack(stackName, name) }))
     .filter((entry): entry is { name: string; outputs: Outputs; accountId: string } => entry.accountId !== undefined)
     .filter((entry) => !(OUTPUT_NAMES.clientId in entry.outputs))
+    // A retired account's stack has no outputs: its role is gone, or goes with its next deploy.
+    .filter((entry) => Object.keys(entry.outputs).length > 0)
     .sort((a, b) => a.accountId.localeCompare(b.accountId));
   for (const { name, outputs, accountId } of accountStacks) {
     if (!(OUTPUT_NAMES.awsRoleArn in outputs)) {

@@ -1,4 +1,4 @@
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformBackend, TerraformStack } from 'cdktf';
 import type { StackConfig } from './config';
 
 export type BackendConfig = StackConfig['backend'];
@@ -13,14 +13,16 @@ export function localStatePath(stackName: string): string {
   return `../../../terraform.${stackName}.tfstate`;
 }
 
-/** Gives a stack the backend its environment is configured with. */
-export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendConfig): void {
+/**
+ * Gives a stack the backend its environment is configured with. Other stacks read this stack's
+ * outputs through the returned backend's `getRemoteStateDataSource`, which has the same settings.
+ */
+export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendConfig): TerraformBackend {
   switch (backend.type) {
     case 'local':
-      new LocalBackend(stack, { path: localStatePath(stackName) });
-      return;
-    case 's3':
-      new S3Backend(stack, {
+      return new LocalBackend(stack, { path: localStatePath(stackName) });
+    case 's3': {
+      const s3 = new S3Backend(stack, {
         bucket: backend.bucket,
         key: `${backend.keyPrefix}/${stackName}.tfstate`,
         region: backend.region,
@@ -30,13 +32,13 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
       });
       // cdktf 0.21's S3Backend has no field for S3 native locking (Terraform 1.10+).
       stack.addOverride('terraform.backend.s3.use_lockfile', true);
-      return;
+      return s3;
+    }
     case 'cloud':
-      new CloudBackend(stack, {
+      return new CloudBackend(stack, {
         organization: backend.organization,
         hostname: backend.hostname,
         workspaces: new NamedCloudWorkspace(`${backend.workspacePrefix}${stackName}`, backend.project),
       });
-      return;
   }
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformBackend, TerraformOutput, TerraformRemoteState, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataOktaAppOauth } from '@cdktf/provider-okta/lib/data-okta-app-oauth';
 import { OktaProvider } from '@cdktf/provider-okta/lib/provider';
 import { AwsOidcTrust } from './aws-oidc-trust';
 import { configureBackend } from './backend';
@@ -8,37 +9,61 @@ import type { StackConfig } from './config';
 import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
 import { OUTPUT_NAMES } from './outputs';
-import { accountStackName, defaultRoleName } from './stack-names';
+import { accountStackName, defaultRoleName, secretStackName } from './stack-names';
 
 export { defaultRoleName };
 
 /**
+ * The stack whose state holds the client secret. Account stacks read the environment stack's state,
+ * and Terraform keeps every output a `terraform_remote_state` reads, so with accounts the secret is read
+ * in a stack of its own that nothing reads.
+ */
+export function clientSecretStackName(environment: StackConfig): string {
+  return environment.aws.accounts ? secretStackName(environment.name) : environment.name;
+}
+
+/**
+ * The sensitive `client_secret` output, read by the `okta_app_oauth` data source: the app's newest active
+ * secret. The app itself keeps no secret in state (`omit_secret`), so this stack's state is the only one
+ * that holds it.
+ */
+function addClientSecret(stack: TerraformStack, clientId: string): void {
+  const app = new DataOktaAppOauth(stack, 'AppSecret', { id: clientId });
+  new TerraformOutput(stack, OUTPUT_NAMES.clientSecret, {
+    value: app.clientSecret,
+    description: "The Okta app's client secret: Key Insight's Client Secret.",
+    sensitive: true,
+  });
+}
+
+function addOktaProvider(stack: TerraformStack): void {
+  // Credentials come from OKTA_* variables at plan time, never from here.
+  new OktaProvider(stack, 'okta', {});
+  stack.addOverride('terraform.required_providers.okta.version', OKTA_PROVIDER_VERSION);
+}
+
+/**
  * One environment's Okta half: the client-credentials setup and the outputs Key Insight is given.
- * Without `aws.accounts` it also holds the AWS half, in the account its credentials belong to.
+ * Without `aws.accounts` it also holds the AWS half, in the account its credentials belong to, and the
+ * client secret.
  */
 export class KeyInsightStack extends TerraformStack {
   public readonly environment: StackConfig;
   public readonly okta: OktaClientCredentials;
   /** The AWS half, when this stack holds it (no `aws.accounts`). */
   public readonly aws?: AwsOidcTrust;
+  /** Where this stack's state lives; the environment's other stacks read its outputs through it. */
+  public readonly backend: TerraformBackend;
 
   constructor(scope: Construct, config: StackConfig) {
     super(scope, config.name);
     this.environment = config;
-    configureBackend(this, config.name, config.backend);
-
-    // Credentials come from OKTA_* variables at plan time, never from here.
-    new OktaProvider(this, 'okta', {});
-    this.addOverride('terraform.required_providers.okta.version', OKTA_PROVIDER_VERSION);
+    this.backend = configureBackend(this, config.name, config.backend);
+    addOktaProvider(this);
     this.okta = new OktaClientCredentials(this, 'Okta', oktaProps(config));
 
-    const outputs: Record<string, { value: unknown; description: string; sensitive?: boolean }> = {
+    const outputs: Record<string, { value: unknown; description: string }> = {
       [OUTPUT_NAMES.clientId]: { value: this.okta.clientId, description: "The Okta app's client ID: Key Insight's Client ID." },
-      [OUTPUT_NAMES.clientSecret]: {
-        value: this.okta.clientSecret,
-        description: "The Okta app's client secret: Key Insight's Client Secret.",
-        sensitive: true,
-      },
       [OUTPUT_NAMES.metadataUri]: {
         value: this.okta.metadataUri,
         description: "The authorization server's metadata URI: Key Insight's Well-known URL.",
@@ -51,14 +76,45 @@ export class KeyInsightStack extends TerraformStack {
 
     if (!config.aws.accounts) {
       new AwsProvider(this, 'aws', { region: config.aws.region });
-      this.aws = new AwsOidcTrust(this, 'Aws', awsProps(config, this.okta));
+      this.aws = new AwsOidcTrust(
+        this,
+        'Aws',
+        awsProps(config, { issuerUrl: this.okta.issuer, clientId: this.okta.clientId, audience: this.okta.audience }),
+      );
       Object.assign(outputs, awsOutputs(this.aws));
     }
 
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }
+    if (clientSecretStackName(config) === config.name) addClientSecret(this, this.okta.clientId);
   }
+}
+
+/**
+ * The client secret of an environment with account stacks (`<stack>-secret`): the `okta_app_oauth` data
+ * source and the `client_secret` output, and nothing that another stack reads. It finds the app by the
+ * client ID the environment stack publishes, so it is deployed after it.
+ */
+export class ClientSecretStack extends TerraformStack {
+  public readonly environment: StackConfig;
+
+  constructor(scope: Construct, environmentStack: KeyInsightStack) {
+    const { environment } = environmentStack;
+    const name = secretStackName(environment.name);
+    super(scope, name);
+    this.environment = environment;
+    configureBackend(this, name, environment.backend);
+    addOktaProvider(this);
+    const published = readEnvironmentOutputs(this, environmentStack);
+    addClientSecret(this, published.getString(OUTPUT_NAMES.clientId));
+    this.addDependency(environmentStack);
+  }
+}
+
+/** The environment stack's outputs, read from its state with the settings of its own backend. */
+function readEnvironmentOutputs(stack: TerraformStack, environmentStack: KeyInsightStack): TerraformRemoteState {
+  return environmentStack.backend.getRemoteStateDataSource(stack, 'environment', environmentStack.node.id) as TerraformRemoteState;
 }
 
 export interface AwsAccountStackProps {
@@ -66,14 +122,21 @@ export interface AwsAccountStackProps {
   readonly accountId: string;
   readonly region: string;
   readonly assumeRoleArn?: string;
-  /** The environment's Okta half, whose issuer and client ID the trust names. */
-  readonly okta: OktaClientCredentials;
+  /**
+   * Whether the account is leaving: the stack keeps its backend and provider but no resources, so its
+   * next deploy destroys what an earlier deploy created.
+   * @default false
+   */
+  readonly retired?: boolean;
+  /** The environment's stack, whose published issuer and client ID the trust names. */
+  readonly environmentStack: KeyInsightStack;
 }
 
 /** One AWS account's OIDC provider, role and scanning policy, in a stack of its own. */
 export class AwsAccountStack extends TerraformStack {
   public readonly environment: StackConfig;
-  public readonly aws: AwsOidcTrust;
+  /** The AWS half; none when the account is retired. */
+  public readonly aws?: AwsOidcTrust;
 
   constructor(scope: Construct, props: AwsAccountStackProps) {
     const name = accountStackName(props.environment.name, props.accountId);
@@ -88,10 +151,24 @@ export class AwsAccountStack extends TerraformStack {
         ? [{ roleArn: props.assumeRoleArn, sessionName: 'key-insight-deploy' }]
         : undefined,
     });
-    this.aws = new AwsOidcTrust(this, 'Aws', awsProps(props.environment, props.okta));
+    if (props.retired) return;
+
+    // A remote state of the environment stack, which holds no secret, rather than a cdktf cross-stack
+    // reference: the same values, without the cost of resolving references across a thousand stacks.
+    const published = readEnvironmentOutputs(this, props.environmentStack);
+    this.aws = new AwsOidcTrust(
+      this,
+      'Aws',
+      awsProps(props.environment, {
+        issuerUrl: published.getString(OUTPUT_NAMES.issuer),
+        clientId: published.getString(OUTPUT_NAMES.clientId),
+        audience: props.environment.okta.authorizationServer.audience,
+      }),
+    );
     for (const [outputName, output] of Object.entries(awsOutputs(this.aws))) {
       new TerraformOutput(this, outputName, output);
     }
+    this.addDependency(props.environmentStack);
   }
 }
 
@@ -116,12 +193,17 @@ function oktaProps(config: StackConfig) {
   };
 }
 
-function awsProps(config: StackConfig, okta: OktaClientCredentials) {
+/** What the AWS half trusts: the authorization server's issuer and audience, and the app's client ID. */
+interface TrustedClient {
+  readonly issuerUrl: string;
+  readonly clientId: string;
+  readonly audience: string;
+}
+
+function awsProps(config: StackConfig, client: TrustedClient) {
   const { aws } = config;
   return {
-    issuerUrl: okta.issuer,
-    audience: okta.audience,
-    clientId: okta.clientId,
+    ...client,
     roleName: aws.role.name ?? defaultRoleName(config.name),
     maxSessionDurationSeconds: aws.role.maxSessionDurationSeconds,
     permissionsBoundaryArn: aws.role.permissionsBoundaryArn,

@@ -50,7 +50,6 @@ export class OktaClientCredentials extends Construct {
   // Each read of a resource attribute makes a new token; environments with many accounts read these
   // once per account, so they are made once here.
   public readonly clientId: string;
-  public readonly clientSecret: string;
   /** `https://{org}.okta.com/oauth2/{authorizationServerId}`, known after apply. */
   public readonly issuer: string;
 
@@ -67,10 +66,12 @@ export class OktaClientCredentials extends Construct {
       grantTypes: [CLIENT_CREDENTIALS],
       responseTypes: ['token'],
       tokenEndpointAuthMethod: 'client_secret_basic',
+      // No state holds the secret, and updates never send a stale one back to Okta; the okta_app_oauth
+      // data source reads it (see key-insight-stack.ts).
+      omitSecret: true,
     });
 
     this.clientId = this.app.clientId;
-    this.clientSecret = this.app.clientSecret;
 
     this.authorizationServer = new AuthServer(this, 'AuthorizationServer', {
       name: props.authorizationServerName,

@@ -2,6 +2,9 @@
 
 const ACCOUNT_ID = /^\d{12}$/;
 
+/** What the configuration allows as an environment's name, which is also its stack's name. */
+export const ENVIRONMENT_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,49}$/;
+
 /** The stack that holds one AWS account of an environment. */
 export function accountStackName(environmentName: string, accountId: string): string {
   return `${environmentName}-${accountId}`;
@@ -23,4 +26,19 @@ export function defaultRoleName(environmentName: string): string {
 /** The scanning policy's name, made from the role's. */
 export function scanningPolicyName(roleName: string): string {
   return `${roleName}-scanning`;
+}
+
+/**
+ * The stack that reads an environment's client secret when the environment has account stacks: they
+ * read the environment stack's state, which therefore holds no secret.
+ */
+export function secretStackName(environmentName: string): string {
+  return `${environmentName}-secret`;
+}
+
+const PROJECT_STACK_NAME = new RegExp(`^${ENVIRONMENT_NAME.source.slice(1, -1)}(-\\d{12}|-secret)?$`);
+
+/** Whether some configuration could make a stack of this name: an environment's, an account's or a client secret's. */
+export function isProjectStackName(stackName: string): boolean {
+  return PROJECT_STACK_NAME.test(stackName);
 }

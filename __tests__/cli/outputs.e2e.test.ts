@@ -17,9 +17,15 @@ const singleAccount = {
   'ki-dev': { ...environmentOutputs(ISSUER), aws_role_arn: roleArn(ACCOUNT_A), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_A}:oidc-provider/x` },
 };
 
-/** A multi-account environment: one stack per account, named <environment stack>-<account ID>. */
+const { client_secret: clientSecret, ...published } = environmentOutputs(ISSUER);
+
+/**
+ * A multi-account environment: one stack per account, named <environment stack>-<account ID>, and the
+ * client secret in <environment stack>-secret.
+ */
 const multiAccount = {
-  'ki-prod': { ...environmentOutputs(ISSUER), 'cross-stack-output-aws_iam_openid_connect_provider': 'ignored' },
+  'ki-prod': { ...published, 'cross-stack-output-aws_iam_openid_connect_provider': 'ignored' },
+  'ki-prod-secret': { client_secret: clientSecret },
   [`ki-prod-${ACCOUNT_B}`]: { aws_role_arn: roleArn(ACCOUNT_B), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_B}:oidc-provider/x` },
   [`ki-prod-${ACCOUNT_A}`]: { aws_role_arn: roleArn(ACCOUNT_A), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_A}:oidc-provider/x` },
 };
@@ -75,6 +81,23 @@ Check the token flow first: npx key-insight verify
   account ${ACCOUNT_B}  ${roleArn(ACCOUNT_B)}
 `);
     expect(run.stdout).not.toContain('cross-stack-output');
+  });
+
+  it("prints the secret of an environment with accounts from its secret stack", async () => {
+    const run = await runCli(['outputs', '--show-secret'], { cwd: dirWithOutputsFile(multiAccount) });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`  Client Secret   ${CLIENT_SECRET}\n`);
+  });
+
+  it("leaves out a retired account, whose stack has no outputs", async () => {
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile({ ...multiAccount, [`ki-prod-${ACCOUNT_B}`]: {} }) });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`role ARN to assume (one account):
+  account ${ACCOUNT_A}  ${roleArn(ACCOUNT_A)}
+`);
+    expect(run.stdout).not.toContain(ACCOUNT_B);
   });
 
   it('prints JSON only with --format json, leaving the secret out unless asked', async () => {
@@ -185,7 +208,7 @@ Check the token flow first: npx key-insight verify
 
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe(
-      'key-insight: outputs file key-insight.outputs.json does not exist: write it with `npx cdktf deploy <stack> --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs` (or `cdktf output` for a deployed stack), or name another file with --outputs-file\n',
+      'key-insight: outputs file key-insight.outputs.json does not exist: write it with `npx cdktf deploy <stack> --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs` (or `cdktf output` for a deployed stack; for an environment with AWS accounts, name its <stack>-secret and <stack>-<account ID> stacks too), or name another file with --outputs-file\n',
     );
   });
 

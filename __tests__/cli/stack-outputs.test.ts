@@ -1,3 +1,4 @@
+import { includeSensitiveCommand } from '../../cli/outputs-command';
 import { selectSetup } from '../../cli/stack-outputs';
 import { UsageError } from '../../cli/usage-error';
 
@@ -22,6 +23,7 @@ describe('selectSetup', () => {
       stackName: 'dev',
       clientId: '0oa1',
       clientSecret: 'SENTINEL-secret',
+      clientSecretStack: 'dev',
       metadataUri: environment.metadata_uri,
       issuer: ISSUER,
       tokenEndpoint: environment.token_endpoint,
@@ -35,6 +37,41 @@ describe('selectSetup', () => {
     const { client_secret: _omitted, ...withoutSecret } = environment;
 
     expect(selectSetup({ dev: withoutSecret }, FILE)).not.toHaveProperty('clientSecret');
+  });
+
+  describe('an environment with accounts', () => {
+    const { client_secret: _secret, ...published } = environment;
+
+    it('reads the client secret from <stack>-secret', () => {
+      const setup = selectSetup({ dev: published, 'dev-secret': { client_secret: 'SENTINEL-secret' } }, FILE);
+
+      expect([setup.clientSecret, setup.clientSecretStack]).toEqual(['SENTINEL-secret', 'dev-secret']);
+    });
+
+    it('names <stack>-secret as the place of a secret the file was written without', () => {
+      const setup = selectSetup({ dev: published, 'dev-111111111111': { aws_role_arn: roleArn('111111111111') } }, FILE);
+
+      expect(setup).not.toHaveProperty('clientSecret');
+      expect(setup.clientSecretStack).toBe('dev-secret');
+    });
+
+    it('refuses a secret in <stack>-secret that is not a string, naming that stack', () => {
+      expect(() => selectSetup({ dev: published, 'dev-secret': { client_secret: 7 } }, FILE)).toThrow(
+        'stack "dev-secret" output client_secret must be a non-empty string (value not shown)',
+      );
+    });
+
+    it('does not take <stack>-secret for an account stack', () => {
+      const file = { dev: published, 'dev-secret': { client_secret: 'SENTINEL-secret' }, 'dev-111111111111': { aws_role_arn: roleArn('111111111111') } };
+
+      expect(selectSetup(file, FILE).awsRoles.map((role) => role.stackName)).toEqual(['dev-111111111111']);
+    });
+
+    it('leaves out a retired account, whose stack has no outputs', () => {
+      const file = { dev: published, 'dev-111111111111': {}, 'dev-222222222222': { aws_role_arn: roleArn('222222222222') } };
+
+      expect(selectSetup(file, FILE).awsRoles.map((role) => role.accountId)).toEqual(['222222222222']);
+    });
   });
 
   it("lists the environment stack's own role first, labelled with the account of its ARN, then account stacks", () => {
@@ -121,5 +158,20 @@ describe('selectSetup', () => {
 
   it('raises usage errors (exit code 2)', () => {
     expect(() => selectSetup(null, FILE)).toThrow(UsageError);
+  });
+});
+
+describe('includeSensitiveCommand', () => {
+  it('names the environment stack alone when it holds the secret', () => {
+    expect(includeSensitiveCommand({ stackName: 'dev', outputsFile: FILE, clientSecretStack: 'dev', awsRoles: [] })).toBe(
+      'npx cdktf output dev --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs',
+    );
+  });
+
+  it("names every stack of an environment with accounts, since cdktf rewrites the whole file", () => {
+    const awsRoles = [{ accountId: '111111111111', roleArn: roleArn('111111111111'), stackName: 'dev-111111111111' }];
+    expect(includeSensitiveCommand({ stackName: 'dev', outputsFile: FILE, clientSecretStack: 'dev-secret', awsRoles })).toBe(
+      'npx cdktf output dev dev-secret dev-111111111111 --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs',
+    );
   });
 });

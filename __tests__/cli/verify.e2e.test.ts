@@ -143,7 +143,7 @@ describe('key-insight verify against an Okta-like authorization server', () => {
   it('stops with exit code 2 and names the cdktf flag when the outputs file has no client secret', async () => {
     const { client_secret: _omitted, ...withoutSecret } = mainOutputs();
 
-    const run = await verify(withoutSecret);
+    const run = await verify({ ...withoutSecret, aws_role_arn: roleArn(ACCOUNT_A) });
 
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
@@ -151,11 +151,25 @@ describe('key-insight verify against an Okta-like authorization server', () => {
       'key-insight: stack "ki-dev" in key-insight.outputs.json has no client_secret: the file was written without sensitive outputs; run: npx cdktf output ki-dev --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n',
     );
   });
+
+  it("names the environment's secret and account stacks when an environment with accounts was written without its secret", async () => {
+    const { client_secret: _omitted, ...withoutSecret } = mainOutputs();
+    const file = { 'ki-dev': withoutSecret, 'ki-dev-secret': {}, [`ki-dev-${ACCOUNT_A}`]: { aws_role_arn: roleArn(ACCOUNT_A) } };
+
+    const run = await runCli(['verify'], { cwd: dirWithOutputsFile(file) });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      `key-insight: stack "ki-dev-secret" in key-insight.outputs.json has no client_secret: the file was written without sensitive outputs; run: npx cdktf output ki-dev ki-dev-secret ki-dev-${ACCOUNT_A} --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n`,
+    );
+  });
 });
 
 describe('key-insight verify --assume-role, against a hand-written fake of AWS STS', () => {
+  /** As an environment with accounts writes them: the client secret in its own stack, ki-dev-secret. */
   const multiAccountOutputs = () => ({
-    'ki-dev': mainOutputs(),
+    'ki-dev': (({ client_secret: _secret, ...published }) => published)(mainOutputs()),
+    'ki-dev-secret': { client_secret: mainOutputs().client_secret },
     [`ki-dev-${ACCOUNT_A}`]: { aws_role_arn: roleArn(ACCOUNT_A) },
     [`ki-dev-${ACCOUNT_B}`]: { aws_role_arn: roleArn(ACCOUNT_B) },
   });

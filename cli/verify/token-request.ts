@@ -1,6 +1,5 @@
-import { includeSensitiveCommand } from '../outputs-command';
+import { type EnvironmentStacks, includeSensitiveCommand } from '../outputs-command';
 import { formUrlEncode, type Redactor } from '../redactor';
-import type { KeyInsightSetup } from '../stack-outputs';
 import { describeAnswer, jsonObject, type HttpAnswer } from './http';
 
 export interface IssuedToken {
@@ -28,7 +27,7 @@ export function tokenRequestBody(scopes: readonly string[]): string {
 }
 
 /** Reads a token endpoint's answer: a bearer token, or an OAuth error explained in the stack's terms. */
-export function readTokenAnswer(answer: HttpAnswer, setup: Pick<KeyInsightSetup, 'stackName' | 'outputsFile'>, redactor: Redactor): TokenAnswer {
+export function readTokenAnswer(answer: HttpAnswer, setup: EnvironmentStacks, redactor: Redactor): TokenAnswer {
   const body = jsonObject(answer);
   // Whatever the status, a token in the answer must not reach the output.
   if (typeof body?.access_token === 'string') redactor.addExact(body.access_token);
@@ -52,7 +51,7 @@ export function readTokenAnswer(answer: HttpAnswer, setup: Pick<KeyInsightSetup,
 }
 
 /** OAuth 2.0 token errors (RFC 6749 section 5.2) as Okta uses them, mapped back to the stack. */
-const TOKEN_ERROR_HINTS: Readonly<Record<string, (setup: Pick<KeyInsightSetup, 'stackName' | 'outputsFile'>) => string>> = {
+const TOKEN_ERROR_HINTS: Readonly<Record<string, (setup: EnvironmentStacks) => string>> = {
   invalid_client: (setup) =>
     `the client ID or secret is wrong, or the secret was rotated since the outputs file was written: read the outputs again with ${includeSensitiveCommand(setup)}`,
   invalid_scope: () =>

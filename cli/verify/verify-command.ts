@@ -14,7 +14,7 @@ export async function verifyCommand(options: VerifyOptions, redactor: Redactor, 
   const { clientSecret } = setup;
   if (clientSecret === undefined) {
     throw new UsageError(
-      `stack "${setup.stackName}" in ${setup.outputsFile} has no ${OUTPUT_NAMES.clientSecret}: the file was written without sensitive outputs; run: ${includeSensitiveCommand(setup)}`,
+      `stack "${setup.clientSecretStack}" in ${setup.outputsFile} has no ${OUTPUT_NAMES.clientSecret}: the file was written without sensitive outputs; run: ${includeSensitiveCommand(setup)}`,
     );
   }
   if (options.assumeRole && setup.awsRoles.length === 0) {

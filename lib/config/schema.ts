@@ -8,7 +8,7 @@ import { CLIENT_SECRET_MODES } from '../client-secret-mode';
 import { accountOfArn, AWS_ARN_PATTERNS, OKTA_ID_PATTERNS, policyNameOfArn } from '../import-ids';
 import { OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, OKTA_RESERVED_SCOPES } from '../okta-facts';
 import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from '../scanning-policy';
-import { accountStackName, defaultRoleName, scanningPolicyName } from '../stack-names';
+import { ENVIRONMENT_NAME, accountStackName, defaultRoleName, scanningPolicyName, secretStackName } from '../stack-names';
 
 // Control characters would end up in Terraform strings and Okta's UI unseen.
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
@@ -37,7 +37,7 @@ function integer(range: { min: number; max: number }, unit: string) {
 
 // The review checks that an acknowledged ID is one of its warnings: the configuration does not know the rules.
 const REVIEW_ID = /^KI-[A-Z0-9-]+$/;
-const STACK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,49}$/;
+const STACK_NAME = ENVIRONMENT_NAME;
 const ACCOUNT_ID = /^\d{12}$/;
 const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const S3_BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -196,6 +196,12 @@ const accountSchema = z
       .strictObject({ aws: awsAdoptSchema.optional() })
       .optional()
       .describe("This account's resources made by hand, to import. Default: none; everything is created."),
+    retired: z
+      .boolean({ error: 'true or false' })
+      .default(false)
+      .describe(
+        "Whether the account is leaving: its stack keeps its backend and provider but no resources, so the next deploy of that stack destroys the account's OIDC provider, role and policy. Remove the entry after that deploy. Default: false.",
+      ),
   })
   .describe('One AWS account Key Insight scans; it gets its own stack, "<stack name>-<accountId>".');
 
@@ -461,6 +467,9 @@ export const configSchema = z
         (stack.aws.accounts ?? []).map((account) => accountStackName(stack.name, account.accountId).toLowerCase()),
       ),
     );
+    const secretStacks = new Set(
+      config.stacks.filter((stack) => stack.aws.accounts).map((stack) => secretStackName(stack.name).toLowerCase()),
+    );
     const seen = new Set<string>();
     config.stacks.forEach((stack, index) => {
       const key = stack.name.toLowerCase();
@@ -475,6 +484,12 @@ export const configSchema = z
           code: 'custom',
           path: ['stacks', index, 'name'],
           message: 'a name that is not also the name of an account stack ("<stack name>-<accountId>")',
+        });
+      } else if (secretStacks.has(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stacks', index, 'name'],
+          message: 'a name that is not also the name of another environment\'s client-secret stack ("<stack name>-secret")',
         });
       }
       seen.add(key);

@@ -2,7 +2,7 @@ import { Redactor } from '../../../cli/redactor';
 import type { HttpAnswer } from '../../../cli/verify/http';
 import { basicAuthorization, readTokenAnswer, tokenRequestBody } from '../../../cli/verify/token-request';
 
-const setup = { stackName: 'ki-dev', outputsFile: 'key-insight.outputs.json' };
+const setup = { stackName: 'ki-dev', outputsFile: 'key-insight.outputs.json', clientSecretStack: 'ki-dev', awsRoles: [] };
 const json = (status: number, body: unknown): HttpAnswer => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
 
 describe('basicAuthorization', () => {
