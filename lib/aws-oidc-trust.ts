@@ -53,6 +53,7 @@ export class AwsOidcTrust extends Construct {
   public readonly oidcProvider: IamOpenidConnectProvider;
   public readonly role: IamRole;
   public readonly scanningPolicy: IamPolicy;
+  public readonly scanningPolicyAttachment: IamRolePolicyAttachment;
   public readonly trustPolicy: PolicyDocument;
   public readonly scanningPolicyDocument: PolicyDocument;
   // Each read of a resource attribute makes a new token: read each once.
@@ -121,7 +122,7 @@ export class AwsOidcTrust extends Construct {
       tags,
     });
 
-    new IamRolePolicyAttachment(this, 'ScanningPolicyAttachment', {
+    this.scanningPolicyAttachment = new IamRolePolicyAttachment(this, 'ScanningPolicyAttachment', {
       role: roleName,
       policyArn: this.scanningPolicy.arn,
     });

@@ -3,8 +3,10 @@ import { TerraformBackend, TerraformOutput, TerraformRemoteState, TerraformStack
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataOktaAppOauth } from '@cdktf/provider-okta/lib/data-okta-app-oauth';
 import { OktaProvider } from '@cdktf/provider-okta/lib/provider';
+import { adoptAws, adoptOkta } from './adoption';
 import { AwsOidcTrust } from './aws-oidc-trust';
 import { configureBackend } from './backend';
+import { ROTATED_CLIENT_SECRET_OUTPUT } from './client-secret-mode';
 import type { StackConfig } from './config';
 import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
@@ -36,6 +38,17 @@ function addClientSecret(stack: TerraformStack, clientId: string): void {
   });
 }
 
+/**
+ * The `client_secret` output with `clientSecret: "rotated"`: no data source, so no state holds the secret;
+ * the output, not sensitive, says where the secret comes from instead.
+ */
+function addRotatedClientSecretNote(stack: TerraformStack): void {
+  new TerraformOutput(stack, OUTPUT_NAMES.clientSecret, {
+    value: ROTATED_CLIENT_SECRET_OUTPUT,
+    description: "Where to get the Okta app's client secret (Key Insight's Client Secret): no Terraform state holds it.",
+  });
+}
+
 function addOktaProvider(stack: TerraformStack): void {
   // Credentials come from OKTA_* variables at plan time, never from here.
   new OktaProvider(stack, 'okta', {});
@@ -61,6 +74,7 @@ export class KeyInsightStack extends TerraformStack {
     this.backend = configureBackend(this, config.name, config.backend);
     addOktaProvider(this);
     this.okta = new OktaClientCredentials(this, 'Okta', oktaProps(config));
+    adoptOkta(this.okta, config.okta.scopes.map((scope) => scope.name), config.adopt?.okta);
 
     const outputs: Record<string, { value: unknown; description: string }> = {
       [OUTPUT_NAMES.clientId]: { value: this.okta.clientId, description: "The Okta app's client ID: Key Insight's Client ID." },
@@ -81,13 +95,17 @@ export class KeyInsightStack extends TerraformStack {
         'Aws',
         awsProps(config, { issuerUrl: this.okta.issuer, clientId: this.okta.clientId, audience: this.okta.audience }),
       );
+      adoptAws(this.aws, config.adopt?.aws);
       Object.assign(outputs, awsOutputs(this.aws));
     }
 
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }
-    if (clientSecretStackName(config) === config.name) addClientSecret(this, this.okta.clientId);
+    if (clientSecretStackName(config) === config.name) {
+      if (config.okta.app.clientSecret === 'rotated') addRotatedClientSecretNote(this);
+      else addClientSecret(this, this.okta.clientId);
+    }
   }
 }
 
@@ -105,10 +123,15 @@ export class ClientSecretStack extends TerraformStack {
     super(scope, name);
     this.environment = environment;
     configureBackend(this, name, environment.backend);
+    this.addDependency(environmentStack);
+    // Kept in "rotated" mode too: after a switch, this state still names the provider the data source used.
     addOktaProvider(this);
+    if (environment.okta.app.clientSecret === 'rotated') {
+      addRotatedClientSecretNote(this);
+      return;
+    }
     const published = readEnvironmentOutputs(this, environmentStack);
     addClientSecret(this, published.getString(OUTPUT_NAMES.clientId));
-    this.addDependency(environmentStack);
   }
 }
 
@@ -165,6 +188,8 @@ export class AwsAccountStack extends TerraformStack {
         audience: props.environment.okta.authorizationServer.audience,
       }),
     );
+    const account = props.environment.aws.accounts?.find((candidate) => candidate.accountId === props.accountId);
+    adoptAws(this.aws, account?.adopt?.aws);
     for (const [outputName, output] of Object.entries(awsOutputs(this.aws))) {
       new TerraformOutput(this, outputName, output);
     }
