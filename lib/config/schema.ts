@@ -433,7 +433,8 @@ function checkAwsAdoption(
 ): void {
   if (aws === undefined) return;
   // The role's and the policy's names cannot change in place: a different name would delete what was adopted.
-  if (aws.roleName !== undefined && aws.roleName !== roleName) {
+  // Values of the wrong shape already have their message; these checks are about well-formed ones.
+  if (aws.roleName !== undefined && IAM_ROLE_NAME.test(aws.roleName) && aws.roleName !== roleName) {
     ctx.addIssue({
       code: 'custom',
       path: [...path, 'roleName'],
@@ -441,13 +442,15 @@ function checkAwsAdoption(
     });
   }
   const policyName = scanningPolicyName(roleName);
-  if (aws.scanningPolicyArn !== undefined && policyNameOfArn(aws.scanningPolicyArn) !== policyName) {
+  const adoptedPolicyName = aws.scanningPolicyArn === undefined ? undefined : policyNameOfArn(aws.scanningPolicyArn);
+  if (adoptedPolicyName !== undefined && adoptedPolicyName !== policyName) {
     ctx.addIssue({ code: 'custom', path: [...path, 'scanningPolicyArn'], message: `the ARN of a policy named "${policyName}" (the scanning policy's name is "<role name>-scanning")` });
   }
   if (accountId === undefined) return;
   for (const field of ['oidcProviderArn', 'scanningPolicyArn'] as const) {
     const arn = aws[field];
-    if (arn !== undefined && accountOfArn(arn) !== accountId) {
+    const arnAccount = arn === undefined ? undefined : accountOfArn(arn);
+    if (arnAccount !== undefined && arnAccount !== accountId) {
       ctx.addIssue({ code: 'custom', path: [...path, field], message: `an ARN in this account, ${accountId}` });
     }
   }
