@@ -4,7 +4,7 @@
  *
  * What cannot be reached here is supplied by the test itself, and only that: the S3 and HCP
  * Terraform backends become local state; the Okta stack's remote state becomes a local state file
- * holding the cross-stack outputs a deployed Okta stack would hold; the assumed role and the
+ * holding the outputs a deployed Okta stack would hold; the assumed role and the
  * account check (both need STS) are left out of the provider, which is told not to call AWS.
  */
 import { writeFileSync } from 'node:fs';
@@ -20,11 +20,10 @@ const ACCOUNT_STACKS = ['ki-prod-111111111111', 'ki-prod-222222222222', 'ki-prod
 const plans = new Map<string, PlannedChange[]>();
 let stacks: Record<string, TerraformJson>;
 
-/** The state a deployed Okta stack leaves: its cross-stack outputs. */
-function oktaState(crossStackOutputs: string[]): string {
-  const outputs = Object.fromEntries(
-    crossStackOutputs.map((name) => [name, { value: name.endsWith('issuer') ? ISSUER : CLIENT_ID, type: 'string', sensitive: true }]),
-  );
+/** The state a deployed Okta stack leaves: its outputs (the issuer and client ID, and placeholders for the rest). */
+function oktaState(outputNames: string[]): string {
+  const values: Record<string, string> = { issuer: ISSUER, client_id: CLIENT_ID };
+  const outputs = Object.fromEntries(outputNames.map((name) => [name, { value: values[name] ?? `placeholder ${name}`, type: 'string' }]));
   return JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: 'test-okta-stack', outputs, resources: [] });
 }
 
@@ -46,9 +45,8 @@ beforeAll(async () => {
   await Promise.all(
     ACCOUNT_STACKS.map(async (name) => {
       const environment = name.replace(/-\d{12}$/, '');
-      const crossStackOutputs = Object.keys(stacks[environment].output!).filter((output) => output.startsWith('cross-stack-output-'));
       const folder = terraformFolder(offline(stacks[name], `../../../terraform.${environment}.tfstate`), name);
-      writeFileSync(join(folder.root, `terraform.${environment}.tfstate`), oktaState(crossStackOutputs));
+      writeFileSync(join(folder.root, `terraform.${environment}.tfstate`), oktaState(Object.keys(stacks[environment].output!)));
       plans.set(name, await initValidatePlan(folder));
     }),
   );

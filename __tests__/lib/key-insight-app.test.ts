@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
 import { parseConfig } from '../../lib/config';
+import { addEnvironments } from '../../lib/key-insight-app';
 import { configWith, minimalStack, withValue } from '../helpers/config';
 import { threeEnvironments } from '../helpers/environments';
 import { onlyResource, resourcesOf, synthConfig, TerraformJson } from '../helpers/synth';
 
-const OKTA_OUTPUTS = ['audience', 'client_id', 'client_secret', 'issuer', 'metadata_uri', 'scopes', 'token_endpoint'];
+const OKTA_OUTPUTS = ['audience', 'client_id', 'issuer', 'metadata_uri', 'scopes', 'token_endpoint'];
 const AWS_OUTPUTS = ['aws_oidc_provider_arn', 'aws_role_arn'];
 
 function userOutputs(stack: TerraformJson): string[] {
@@ -19,7 +23,7 @@ function resourceTypes(stack: TerraformJson): string[] {
 describe('an environment without accounts', () => {
   const stacks = synthConfig(configWith(minimalStack({ name: 'ki-one' })));
 
-  it('is a single stack holding both halves and every output', () => {
+  it('is a single stack holding both halves, every output and the client secret', () => {
     expect(Object.keys(stacks)).toEqual(['ki-one']);
     expect(resourceTypes(stacks['ki-one'])).toEqual([
       'aws_iam_openid_connect_provider',
@@ -32,8 +36,8 @@ describe('an environment without accounts', () => {
       'okta_auth_server_policy_rule',
       'okta_auth_server_scope',
     ]);
-    expect(userOutputs(stacks['ki-one'])).toEqual([...AWS_OUTPUTS, ...OKTA_OUTPUTS].sort());
-    expect(stacks['ki-one'].data).toBeUndefined();
+    expect(userOutputs(stacks['ki-one'])).toEqual([...AWS_OUTPUTS, ...OKTA_OUTPUTS, 'client_secret'].sort());
+    expect(Object.keys(stacks['ki-one'].data!)).toEqual(['okta_app_oauth']);
   });
 });
 
@@ -42,11 +46,13 @@ describe('an environment with one account', () => {
     configWith(withValue(minimalStack({ name: 'ki-one' }), 'aws.accounts', [{ accountId: '123456789012' }])),
   );
   const okta = stacks['ki-one'];
+  const secret = stacks['ki-one-secret'];
   const account = stacks['ki-one-123456789012'];
 
-  it('splits into the Okta stack and an account stack', () => {
-    expect(Object.keys(stacks)).toEqual(['ki-one', 'ki-one-123456789012']);
+  it('splits into the Okta stack, the client secret\'s stack and an account stack', () => {
+    expect(Object.keys(stacks)).toEqual(['ki-one', 'ki-one-secret', 'ki-one-123456789012']);
     expect(resourceTypes(okta).every((type) => type.startsWith('okta_'))).toBe(true);
+    expect(resourceTypes(secret)).toEqual([]);
     expect(resourceTypes(account)).toEqual([
       'aws_iam_openid_connect_provider',
       'aws_iam_policy',
@@ -55,37 +61,135 @@ describe('an environment with one account', () => {
     ]);
   });
 
-  it('keeps the Okta outputs on the Okta stack and the AWS outputs on the account stack', () => {
+  it('keeps the public Okta outputs on the Okta stack, the secret on the secret stack and the AWS outputs on the account stack', () => {
     expect(userOutputs(okta)).toEqual(OKTA_OUTPUTS);
+    expect(userOutputs(secret)).toEqual(['client_secret']);
     expect(userOutputs(account)).toEqual(AWS_OUTPUTS);
     expect(okta.provider).toEqual({ okta: [{}] });
+  });
+
+  it('gives the Okta stack no client_secret output and no okta_app_oauth data source: its state, which the others read, holds no secret', () => {
+    expect(okta.output!.client_secret).toBeUndefined();
+    expect(okta.data).toBeUndefined();
+  });
+
+  it("reads the secret in the secret stack, by the client ID the Okta stack publishes", () => {
+    expect(Object.keys(secret.data!).sort()).toEqual(['okta_app_oauth', 'terraform_remote_state']);
+    expect(secret.data!.okta_app_oauth.AppSecret.id).toBe('${data.terraform_remote_state.environment.outputs.client_id}');
+    expect(secret.output!.client_secret).toEqual({
+      value: '${data.okta_app_oauth.AppSecret.client_secret}',
+      description: "The Okta app's client secret: Key Insight's Client Secret.",
+      sensitive: true,
+    });
+    expect(secret.provider).toEqual({ okta: [{}] });
+    expect(secret.terraform.backend).toEqual({ local: { path: '../../../terraform.ki-one-secret.tfstate' } });
   });
 
   it('gives the account stack one AWS provider, bound to that account, in the environment region', () => {
     expect(account.provider).toEqual({ aws: [{ region: 'eu-west-1', allowed_account_ids: ['123456789012'] }] });
   });
 
-  it('reads the issuer and the client ID from the Okta stack through a cross-stack reference', () => {
-    const crossOutputs = Object.entries(okta.output!).filter(([name]) => name.startsWith('cross-stack-output-'));
-    expect(crossOutputs.map(([, output]) => [output.value, output.sensitive]).sort()).toEqual([
-      [expect.stringMatching(/^\$\{okta_app_oauth\.\w+\.client_id\}$/), true],
-      [expect.stringMatching(/^\$\{okta_auth_server\.\w+\.issuer\}$/), true],
-    ]);
-    expect(Object.keys(account.data!.terraform_remote_state)).toEqual(['cross-stack-reference-input-ki-one']);
+  it("reads the issuer and the client ID from the Okta stack's outputs, not through cdktf cross-stack references", () => {
+    expect(Object.keys(account.data!)).toEqual(['terraform_remote_state']);
     const provider = onlyResource(account, 'aws_iam_openid_connect_provider');
-    expect(provider.url).toMatch(
-      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-ki-one\.outputs\.cross-stack-output-okta_auth_server\w+issuer\}$/,
-    );
+    expect(provider.url).toBe('${data.terraform_remote_state.environment.outputs.issuer}');
     expect(provider.client_id_list).toEqual(['api://key-insight-test']);
+    expect(onlyResource(account, 'aws_iam_role').assume_role_policy).toContain('${data.terraform_remote_state.environment.outputs.client_id}');
+    expect(Object.keys(okta.output!).filter((name) => name.startsWith('cross-stack-output-'))).toEqual([]);
   });
 
   it('reads the remote state from the local state file of the Okta stack, by the same relative path', () => {
-    expect(account.data!.terraform_remote_state['cross-stack-reference-input-ki-one']).toEqual({
+    expect(account.data!.terraform_remote_state.environment).toEqual({
       backend: 'local',
       config: { path: '../../../terraform.ki-one.tfstate' },
       workspace: '${terraform.workspace}',
     });
     expect(account.terraform.backend).toEqual({ local: { path: '../../../terraform.ki-one-123456789012.tfstate' } });
+  });
+});
+
+describe('the secret stays out of account stacks', () => {
+  const stacks = synthConfig(threeEnvironments());
+  const accountStacks = Object.keys(stacks).filter((name) => /-\d{12}$/.test(name));
+
+  it.each(accountStacks)('%s mentions neither a secret stack nor a client_secret output', (name) => {
+    const text = JSON.stringify(stacks[name]);
+    expect(text).not.toMatch(/-secret/);
+    expect(text).not.toContain('client_secret');
+  });
+
+  it.each(['ki-prod', 'ki-hcp'])('%s, an environment with accounts, has no client_secret output and no okta_app_oauth data source', (name) => {
+    expect(Object.keys(stacks[name].output!)).not.toContain('client_secret');
+    expect(stacks[name].data?.okta_app_oauth).toBeUndefined();
+  });
+});
+
+describe('deploy order', () => {
+  function dependencies(input: unknown): Record<string, string[]> {
+    const app = Testing.app();
+    addEnvironments(app, parseConfig(input));
+    app.synth();
+    const manifest = JSON.parse(readFileSync(join(app.outdir, 'manifest.json'), 'utf8'));
+    return Object.fromEntries(Object.values<any>(manifest.stacks).map((stack) => [stack.name, stack.dependencies]));
+  }
+
+  it('deploys the Okta stack before the secret and account stacks, which depend on it', () => {
+    const input = configWith(withValue(minimalStack({ name: 'ki' }), 'aws.accounts', [{ accountId: '111111111111' }, { accountId: '222222222222' }]));
+    expect(dependencies(input)).toEqual({
+      ki: [],
+      'ki-secret': ['ki'],
+      'ki-111111111111': ['ki'],
+      'ki-222222222222': ['ki'],
+    });
+  });
+});
+
+describe('adding an account', () => {
+  it("changes neither the Okta stack nor the secret stack, so only the new account's stack has anything to deploy", () => {
+    const before = synthConfig(configWith(withValue(minimalStack({ name: 'ki' }), 'aws.accounts', [{ accountId: '111111111111' }])));
+    const after = synthConfig(
+      configWith(withValue(minimalStack({ name: 'ki' }), 'aws.accounts', [{ accountId: '111111111111' }, { accountId: '222222222222' }])),
+    );
+    expect(Object.keys(after).filter((name) => !(name in before))).toEqual(['ki-222222222222']);
+    for (const name of Object.keys(before)) expect(after[name]).toEqual(before[name]);
+  });
+});
+
+describe('a retired account', () => {
+  const stacks = synthConfig(
+    configWith(
+      withValue(minimalStack({ name: 'ki' }), 'aws.accounts', [
+        { accountId: '111111111111', retired: true, assumeRoleArn: 'arn:aws:iam::111111111111:role/deploy' },
+        { accountId: '222222222222' },
+      ]),
+    ),
+  );
+  const retired = stacks['ki-111111111111'];
+
+  it('keeps its stack with its backend and provider, so a deploy can destroy what it created', () => {
+    expect(retired.terraform.backend).toEqual({ local: { path: '../../../terraform.ki-111111111111.tfstate' } });
+    expect(retired.provider).toEqual({
+      aws: [
+        {
+          region: 'eu-west-1',
+          allowed_account_ids: ['111111111111'],
+          assume_role: [{ role_arn: 'arn:aws:iam::111111111111:role/deploy', session_name: 'key-insight-deploy' }],
+        },
+      ],
+    });
+  });
+
+  it('has no resources, no data sources and no outputs', () => {
+    expect([retired.resource, retired.data, retired.output]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('leaves the other accounts as they were', () => {
+    expect(resourceTypes(stacks['ki-222222222222'])).toEqual([
+      'aws_iam_openid_connect_provider',
+      'aws_iam_policy',
+      'aws_iam_role',
+      'aws_iam_role_policy_attachment',
+    ]);
   });
 });
 
@@ -96,11 +200,13 @@ describe('three environments: local preview, S3 production over three accounts, 
     expect(Object.keys(stacks).sort()).toEqual([
       'ki-hcp',
       'ki-hcp-444444444444',
+      'ki-hcp-secret',
       'ki-preview',
       'ki-prod',
       'ki-prod-111111111111',
       'ki-prod-222222222222',
       'ki-prod-333333333333',
+      'ki-prod-secret',
     ]);
   });
 
@@ -132,10 +238,11 @@ describe('three environments: local preview, S3 production over three accounts, 
     });
     expect(stacks['ki-prod-222222222222'].terraform.backend.s3.key).toBe('key-insight/ki-prod-222222222222.tfstate');
     expect(stacks['ki-prod-222222222222'].terraform.backend.s3.use_lockfile).toBe(true);
+    expect(stacks['ki-prod-secret'].terraform.backend.s3.key).toBe('key-insight/ki-prod-secret.tfstate');
   });
 
-  it('read the Okta stack state from S3 with the same settings', () => {
-    expect(stacks['ki-prod-111111111111'].data!.terraform_remote_state['cross-stack-reference-input-ki-prod']).toEqual({
+  it.each(['ki-prod-111111111111', 'ki-prod-secret'])('%s reads the Okta stack state from S3 with the same settings', (name) => {
+    expect(stacks[name].data!.terraform_remote_state.environment).toEqual({
       backend: 's3',
       config: { bucket: 'acme-tf-state', key: 'key-insight/ki-prod.tfstate', region: 'eu-west-1', encrypt: true },
       workspace: '${terraform.workspace}',
@@ -149,15 +256,18 @@ describe('three environments: local preview, S3 production over three accounts, 
       workspaces: { name: 'ki-ki-hcp', project: 'Security' },
     });
     expect(stacks['ki-hcp-444444444444'].terraform.cloud.workspaces).toEqual({ name: 'ki-ki-hcp-444444444444', project: 'Security' });
-    expect(stacks['ki-hcp-444444444444'].data!.terraform_remote_state['cross-stack-reference-input-ki-hcp']).toEqual({
-      backend: 'remote',
-      config: { hostname: 'app.terraform.io', organization: 'acme', workspaces: { name: 'ki-ki-hcp' } },
-    });
+    expect(stacks['ki-hcp-secret'].terraform.cloud.workspaces).toEqual({ name: 'ki-ki-hcp-secret', project: 'Security' });
+    for (const name of ['ki-hcp-444444444444', 'ki-hcp-secret']) {
+      expect(stacks[name].data!.terraform_remote_state.environment).toEqual({
+        backend: 'remote',
+        config: { hostname: 'app.terraform.io', organization: 'acme', workspaces: { name: 'ki-ki-hcp' } },
+      });
+    }
   });
 
   it('keep the preview environment as it was: one stack, local state', () => {
     expect(stacks['ki-preview'].terraform.backend).toEqual({ local: { path: '../../../terraform.ki-preview.tfstate' } });
-    expect(userOutputs(stacks['ki-preview'])).toEqual([...AWS_OUTPUTS, ...OKTA_OUTPUTS].sort());
+    expect(userOutputs(stacks['ki-preview'])).toEqual([...AWS_OUTPUTS, ...OKTA_OUTPUTS, 'client_secret'].sort());
   });
 });
 
@@ -226,6 +336,26 @@ describe('refused environments', () => {
     );
     expect(problemsOf(input)).toContain(
       'stacks[1].name is "ki-123456789012", but must be a name that is not also the name of an account stack ("<stack name>-<accountId>")',
+    );
+  });
+
+  it("refuses an environment named like another environment's client-secret stack", () => {
+    const input = configWith(
+      withValue(minimalStack({ name: 'ki' }), 'aws.accounts', [{ accountId: '123456789012' }]),
+      minimalStack({ name: 'KI-secret' }),
+    );
+    expect(problemsOf(input)).toContain(
+      'stacks[1].name is "KI-secret", but must be a name that is not also the name of another environment\'s client-secret stack ("<stack name>-secret")',
+    );
+  });
+
+  it('accepts an environment named <name>-secret when the environment <name> has no accounts, and so no secret stack', () => {
+    expect(() => parseConfig(configWith(minimalStack({ name: 'ki' }), minimalStack({ name: 'ki-secret' })))).not.toThrow();
+  });
+
+  it('refuses retired that is not a boolean', () => {
+    expect(problemsOf(withAccounts([{ accountId: '123456789012', retired: 'yes' }]))).toContain(
+      'stacks[0].aws.accounts[0].retired is "yes", but must be true or false',
     );
   });
 

@@ -42,9 +42,18 @@ describe('a stack without an accounts list', () => {
     expect(stack.output!.scopes.value).toEqual([expect.stringMatching(/^\$\{okta_auth_server_scope\.\w+\.name\}$/)]);
   });
 
-  it('hands the app client ID and secret and the AWS ARNs to the outputs', () => {
+  it("reads the client secret with the okta_app_oauth data source, looked up by the app's client ID", () => {
+    expect(stack.data!.okta_app_oauth.AppSecret.id).toBe('${okta_app_oauth.Okta_App_5B285C31.client_id}');
+    expect(stack.output!.client_secret.value).toBe('${data.okta_app_oauth.AppSecret.client_secret}');
+  });
+
+  it('looks the data source up by ID alone, an argument okta/okta 6.12 accepts', () => {
+    const { '//': _metadata, ...lookup } = stack.data!.okta_app_oauth.AppSecret;
+    expect(Object.keys(lookup)).toEqual(['id']);
+  });
+
+  it('hands the app client ID and the AWS ARNs to the outputs', () => {
     expect(stack.output!.client_id.value).toMatch(/^\$\{okta_app_oauth\.\w+\.client_id\}$/);
-    expect(stack.output!.client_secret.value).toMatch(/^\$\{okta_app_oauth\.\w+\.client_secret\}$/);
     expect(stack.output!.aws_role_arn.value).toMatch(/^\$\{aws_iam_role\.\w+\.arn\}$/);
     expect(stack.output!.aws_oidc_provider_arn.value).toMatch(/^\$\{aws_iam_openid_connect_provider\.\w+\.arn\}$/);
   });

@@ -32,13 +32,14 @@ function synthOkta(props: Partial<OktaClientCredentialsProps> = {}): TerraformJs
 }
 
 describe('the API Services app', () => {
-  it('is a service app that may only use client credentials with client_secret_basic', () => {
+  it('is a service app that may only use client credentials with client_secret_basic, and keeps no secret in state', () => {
     expect(onlyResource(synthOkta(), 'okta_app_oauth')).toEqual({
       label: 'Key Insight',
       type: 'service',
       grant_types: ['client_credentials'],
       response_types: ['token'],
       token_endpoint_auth_method: 'client_secret_basic',
+      omit_secret: true,
     });
   });
 });

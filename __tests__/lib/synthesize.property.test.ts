@@ -124,13 +124,17 @@ function filesIn(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-const REFERENCE = /^\$\{(okta_[a-z_]+\.\w+\.[a-z_]+|aws_[a-z_]+\.\w+\.[a-z_]+|data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]+|terraform\.workspace|replace\([^}]*\))\}/;
+const REFERENCE = /^\$\{(okta_[a-z_]+\.\w+\.[a-z_]+|aws_[a-z_]+\.\w+\.[a-z_]+|data\.okta_app_oauth\.\w+\.client_secret|data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]+|terraform\.workspace|replace\([^}]*\))\}/;
 
 /** The structural checks every synthesized configuration must pass. */
 function expectSound(outdir: string, input: any): void {
   const config = parseConfig(input);
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
-  const expectedStacks = config.stacks.flatMap((stack) => [stack.name, ...(stack.aws.accounts ?? []).map((a) => `${stack.name}-${a.accountId}`)]);
+  const expectedStacks = config.stacks.flatMap((stack) => [
+    stack.name,
+    ...(stack.aws.accounts ? [`${stack.name}-secret`] : []),
+    ...(stack.aws.accounts ?? []).map((a) => `${stack.name}-${a.accountId}`),
+  ]);
   expect(Object.keys(manifest.stacks).sort()).toEqual(expectedStacks.sort());
 
   for (const environment of config.stacks) {
@@ -141,7 +145,8 @@ function expectSound(outdir: string, input: any): void {
     expect(rule.scope_whitelist).not.toContain('*');
     expect(rule.access_token_lifetime_minutes).toBe(environment.okta.rule.accessTokenLifetimeMinutes);
     expect(okta.terraform.required_providers.okta.version).toBe('~> 6.12');
-    expect(okta.output.client_secret.sensitive).toBe(true);
+    const secretStack = environment.aws.accounts ? `${environment.name}-secret` : environment.name;
+    expect(JSON.parse(readFileSync(join(outdir, 'stacks', secretStack, 'cdk.tf.json'), 'utf8')).output.client_secret.sensitive).toBe(true);
   }
 
   for (const file of filesIn(join(outdir, 'stacks'))) {
