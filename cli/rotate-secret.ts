@@ -271,15 +271,16 @@ function secretFromFile(setup: KeyInsightSetup, action: 'finish'): string {
 }
 
 /**
- * Sets (or, with undefined, removes) the stack's client_secret in the outputs file: written to a new file
- * readable by its owner only, then renamed over the old one, so that the file is never half-written.
+ * Sets (or, with undefined, removes) the client_secret output of the stack that holds it (the environment
+ * stack, or `<stack>-secret`) in the outputs file: written to a new file readable by its owner only, then
+ * renamed over the old one, so that the file is never half-written.
  */
 function writeClientSecret(setup: KeyInsightSetup, secret: string | undefined): void {
   const file = readOutputsFile(setup.outputsFile) as Record<string, Record<string, unknown>>;
-  const outputs = { ...file[setup.stackName] };
+  const outputs = { ...file[setup.clientSecretStack] };
   if (secret === undefined) delete outputs[OUTPUT_NAMES.clientSecret];
   else outputs[OUTPUT_NAMES.clientSecret] = secret;
-  const next = { ...file, [setup.stackName]: outputs };
+  const next = { ...file, [setup.clientSecretStack]: outputs };
   const temporary = join(dirname(setup.outputsFile), `.${basename(setup.outputsFile)}.${process.pid}.tmp`);
   writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, setup.outputsFile);

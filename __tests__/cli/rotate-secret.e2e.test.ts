@@ -22,6 +22,7 @@ const APP = {
   startShow: '0oa-rotate-start-show',
   startFull: '0oa-rotate-start-full',
   startBadScope: '0oa-rotate-start-bad-scope',
+  startAccounts: '0oa-rotate-start-accounts',
   finish: '0oa-rotate-finish',
   finishWrongFile: '0oa-rotate-finish-wrong-file',
   finishNone: '0oa-rotate-finish-none',
@@ -167,6 +168,27 @@ describe('key-insight rotate-secret start', () => {
     expect(run.stderr).toContain('run `npx key-insight rotate-secret abort` to delete it, then start again.\n');
     expect((await listSecrets(APP.startBadScope)).map((secret) => secret.status)).toEqual(['ACTIVE', 'ACTIVE']);
     expect(fileSecret(dir)).toBe(OLD_SECRET);
+  });
+
+  it('writes the new secret into <stack>-secret when the environment has account stacks', async () => {
+    // GIVEN the outputs of an environment with an account: the secret is in ki-dev-secret
+    const { client_secret: secret, ...environment } = outputsFor(APP.startAccounts);
+    const dir = dirWithOutputsFile({
+      'ki-dev': environment,
+      'ki-dev-secret': { client_secret: secret },
+      'ki-dev-111111111111': { aws_role_arn: 'arn:aws:iam::111111111111:role/ki-dev-scanner' },
+    });
+
+    // WHEN start runs
+    const run = await rotate(dir, ['start']);
+
+    // THEN the new secret replaces the old one in ki-dev-secret, and the environment stack still holds none
+    expect(run.exitCode).toBe(0);
+    const written = JSON.parse(readFileSync(join(dir, OUTPUTS_FILE), 'utf8'));
+    const created = (await listSecrets(APP.startAccounts))[1]!.client_secret;
+    expect(written['ki-dev-secret']).toEqual({ client_secret: created });
+    expect(written['ki-dev'].client_secret).toBeUndefined();
+    expectNoSecrets(run, { secrets: [created] });
   });
 
   it('stops with exit code 2 and names the variables when no Okta credentials are set', async () => {
