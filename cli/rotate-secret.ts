@@ -138,17 +138,19 @@ async function finish(rotation: Rotation): Promise<void> {
       rotation.client.applicationSSOPublicKeysApi.deactivateOAuth2ClientSecret({ appId: setup.clientId, secretId: old.id }),
     );
   }
+  // Only a secret this command deactivated is activated again after a failure.
+  const restore = async (why: string) => (old.status === 'ACTIVE' ? reactivate(rotation, old, why) : `${why}; the old secret was inactive before, and stays so.`);
   // A token with the file's secret while the old secret is inactive proves the file holds the new one.
   const report = await tokenReport(rotation, secret);
   if (!tokenIssued(report)) {
-    const state = await reactivate(rotation, old, `The secret in ${setup.outputsFile} is not the newest one (it stopped working once the old one was deactivated)`);
+    const state = await restore(`The secret in ${setup.outputsFile} is not the newest one (it stopped working once the old one was deactivated)`);
     throw new StepFailure('get a token with the new secret while the old one is inactive', failedChecks(report), state);
   }
   await step(rotation, `delete the old secret (${old.id})`, '', async () => {
     try {
       await rotation.client.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId: setup.clientId, secretId: old.id });
     } catch (error) {
-      throw new StepFailure(`delete the old secret (${old.id})`, describeOktaError(error), await reactivate(rotation, old, 'The old secret could not be deleted'));
+      throw new StepFailure(`delete the old secret (${old.id})`, describeOktaError(error), await restore('The old secret could not be deleted'));
     }
   });
   print.stdout(['', `Done: the app has one client secret, the one in ${setup.outputsFile}.`, modeNote(setup, 'finish'), ''].join('\n'));
