@@ -112,7 +112,8 @@ export class KeyInsightStack extends TerraformStack {
 /**
  * The client secret of an environment with account stacks (`<stack>-secret`): the `okta_app_oauth` data
  * source and the `client_secret` output, and nothing that another stack reads. It finds the app by the
- * client ID the environment stack publishes, so it is deployed after it.
+ * client ID the environment stack publishes, so it is deployed after it. With `clientSecret: "rotated"`
+ * it holds only the output that says where the secret comes from.
  */
 export class ClientSecretStack extends TerraformStack {
   public readonly environment: StackConfig;
