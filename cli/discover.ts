@@ -1,6 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Client } from '@okta/okta-sdk-nodejs';
 import { ConfigError, configPath, loadConfig, type StackConfig } from '../lib/config';
+import { accountOfArn } from '../lib/import-ids';
 import { defaultRoleName, scanningPolicyName } from '../lib/stack-names';
 import type { DiscoverOptions } from './args';
 import { EXIT_CODES } from './exit-codes';
@@ -21,6 +22,8 @@ interface StackDiscovery {
   readonly index: number;
   readonly findings: Finding[];
   readonly adopt: { okta?: Record<string, unknown>; aws?: Record<string, unknown> };
+  /** With aws.accounts: the account of the credentials, where the AWS resources were found, and its block. */
+  account?: { readonly accountIndex: number; readonly accountId: string; readonly aws: Record<string, unknown> };
   readonly notes: string[];
 }
 
@@ -113,15 +116,9 @@ async function discoverOkta(client: Client, discovery: StackDiscovery): Promise<
 /** AWS: the OIDC provider of the server's issuer, the role and the scanning policy by their configured names. */
 async function discoverAws(iam: IAMClient, discovery: StackDiscovery, issuer: string | undefined): Promise<void> {
   const { stack } = discovery;
-  if (stack.aws.accounts !== undefined) {
-    discovery.notes.push(
-      'AWS was not searched: with aws.accounts each account stack holds its own resources; adopt them with stacks[].aws.accounts[].adopt.aws (oidcProviderArn, roleName, scanningPolicyArn).',
-    );
-    return;
-  }
   const iamSdk = await import('@aws-sdk/client-iam');
   const adopt: Record<string, unknown> = {};
-  discovery.adopt.aws = adopt;
+  const arns: string[] = [];
 
   if (issuer === undefined) {
     discovery.notes.push("The IAM OIDC provider is looked for by the authorization server's issuer, once the server is found.");
@@ -138,7 +135,10 @@ async function discoverAws(iam: IAMClient, discovery: StackDiscovery, issuer: st
     }
     const finding = exactly(`IAM OIDC provider for ${issuer}`, matching.map((arn) => ({ id: arn })));
     discovery.findings.push(finding);
-    if ('found' in finding) adopt.oidcProviderArn = finding.found;
+    if ('found' in finding) {
+      adopt.oidcProviderArn = finding.found;
+      arns.push(finding.found);
+    }
   }
 
   const roleName = stack.aws.role.name ?? defaultRoleName(stack.name);
@@ -153,6 +153,7 @@ async function discoverAws(iam: IAMClient, discovery: StackDiscovery, issuer: st
   const roleFinding: Finding = role?.Role === undefined ? { what: `IAM role named "${roleName}"`, missing: true } : { what: `IAM role named "${roleName}"`, found: roleName };
   discovery.findings.push(roleFinding);
   if ('found' in roleFinding) adopt.roleName = roleName;
+  if (role?.Role?.Arn !== undefined) arns.push(role.Role.Arn);
 
   const policyName = scanningPolicyName(roleName);
   const policies: string[] = [];
@@ -164,7 +165,35 @@ async function discoverAws(iam: IAMClient, discovery: StackDiscovery, issuer: st
   } while (marker !== undefined);
   const policyFinding = exactly(`IAM policy named "${policyName}"`, policies.map((arn) => ({ id: arn })));
   discovery.findings.push(policyFinding);
-  if ('found' in policyFinding) adopt.scanningPolicyArn = policyFinding.found;
+  if ('found' in policyFinding) {
+    adopt.scanningPolicyArn = policyFinding.found;
+    arns.push(policyFinding.found);
+  }
+  placeAwsAdoption(discovery, adopt, arns);
+}
+
+/**
+ * Without aws.accounts the AWS resources belong to the environment stack. With them, they belong to the
+ * account the credentials are in, which the ARNs found name: its entry of aws.accounts gets the block.
+ */
+function placeAwsAdoption(discovery: StackDiscovery, adopt: Record<string, unknown>, arns: readonly string[]): void {
+  const { accounts } = discovery.stack.aws;
+  if (accounts === undefined) {
+    discovery.adopt.aws = adopt;
+    return;
+  }
+  const accountId = arns.map(accountOfArn).find((id): id is string => id !== undefined);
+  if (accountId === undefined) {
+    discovery.notes.push('AWS: nothing found in the account of these credentials. Run discover with each listed account\'s credentials.');
+    return;
+  }
+  const accountIndex = accounts.findIndex((account) => account.accountId === accountId);
+  if (accountIndex < 0) {
+    discovery.notes.push(`AWS: these credentials are for account ${accountId}, which stacks[${discovery.index}].aws.accounts does not list; nothing to paste for it.`);
+    return;
+  }
+  discovery.account = { accountIndex, accountId, aws: adopt };
+  discovery.notes.push(`AWS: searched account ${accountId}, the account of these credentials. Run discover with each listed account's credentials.`);
 }
 
 function exactly(what: string, candidates: ReadonlyArray<{ id?: string }>): Finding {
@@ -229,10 +258,18 @@ function render(discovery: StackDiscovery, path: string): string {
     lines.push('', 'Found more than once (rename the extra ones, or paste the right ID yourself):', ...several.map((finding) => `  ${finding.what}: ${finding.several.join(', ')}`));
   }
   lines.push(...discovery.notes.map((note) => `\n${note}`));
-  if (Object.keys(block).length === 0) {
+  const account = discovery.account;
+  const accountBlock = account === undefined || Object.keys(account.aws).length === 0 ? undefined : { aws: account.aws };
+  if (Object.keys(block).length === 0 && accountBlock === undefined) {
     lines.push('', 'Nothing to adopt.', '');
     return lines.join('\n');
   }
-  lines.push('', `Paste into stacks[${index}] ("${stack.name}"):`, `"adopt": ${JSON.stringify(block, null, 2)}`, '');
+  if (Object.keys(block).length > 0) {
+    lines.push('', `Paste into stacks[${index}] ("${stack.name}"):`, `"adopt": ${JSON.stringify(block, null, 2)}`);
+  }
+  if (account !== undefined && accountBlock !== undefined) {
+    lines.push('', `Paste into stacks[${index}].aws.accounts[${account.accountIndex}] ("${account.accountId}"):`, `"adopt": ${JSON.stringify(accountBlock, null, 2)}`);
+  }
+  lines.push('');
   return lines.join('\n');
 }

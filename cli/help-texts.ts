@@ -27,7 +27,8 @@ so that the next deploy imports it instead of creating it anew. Reads the config
         (credentials as the Okta provider reads them: OKTA_ORG_NAME + OKTA_BASE_URL, or OKTA_ORG_URL;
         OKTA_API_TOKEN, or OKTA_API_CLIENT_ID, OKTA_API_PRIVATE_KEY, OKTA_API_PRIVATE_KEY_ID, OKTA_API_SCOPES)
   AWS   the IAM OIDC provider by the issuer's URL, the role and the scanning policy by name (the
-        standard AWS credential chain; AWS_ENDPOINT_URL_IAM overrides the endpoint)
+        standard AWS credential chain; AWS_ENDPOINT_URL_IAM overrides the endpoint); with aws.accounts,
+        in the account of the credentials, whose aws.accounts entry gets the block: run once per account
   --stack NAME   only this stack of the configuration (default: every stack)
 It says what it did not find or found more than once; exit code 1 then, 0 when everything was found.
 `;

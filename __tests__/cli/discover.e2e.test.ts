@@ -87,10 +87,12 @@ async function discover(stack: unknown, extraEnv: Record<string, string> = {}): 
   return run;
 }
 
-/** The JSON after `"adopt": ` in discover's output. */
-function pastedBlock(stdout: string): unknown {
-  const start = stdout.indexOf('"adopt": ');
-  return JSON.parse(stdout.slice(start + '"adopt": '.length).trim());
+/** The JSON after the first `"adopt": ` that follows `heading` in discover's output. */
+function pastedBlock(stdout: string, heading = 'Paste into stacks[0] ("ki-test"):'): unknown {
+  const after = stdout.slice(stdout.indexOf(heading));
+  const start = after.indexOf('"adopt": ') + '"adopt": '.length;
+  const end = after.indexOf('\n}', start) + 2;
+  return JSON.parse(after.slice(start, end));
 }
 
 describe('key-insight discover', () => {
@@ -152,6 +154,27 @@ describe('key-insight discover', () => {
       'Found more than once (rename the extra ones, or paste the right ID yourself):\n  Okta authorization server named "Twin": ausTwinOne0000000001, ausTwinTwo0000000002\n',
     );
     expect(pastedBlock(run.stdout)).toEqual({ aws: { roleName: ROLE_NAME, scanningPolicyArn: POLICY_ARN } });
+  });
+
+  it("puts the AWS resources under the entry of aws.accounts for the credentials' account", async () => {
+    // GIVEN an environment over two accounts, the credentials being the second one's
+    const stack = minimalStack({ aws: { region: 'eu-west-1', accounts: [{ accountId: '111111111111' }, { accountId: ACCOUNT }] } });
+
+    // WHEN discover runs
+    const run = await discover(stack);
+
+    // THEN the Okta block goes to the environment, the AWS block to accounts[1], and both synthesize
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`AWS: searched account ${ACCOUNT}, the account of these credentials. Run discover with each listed account's credentials.`);
+    const oktaBlock = pastedBlock(run.stdout) as { okta: object; aws?: object };
+    const accountBlock = pastedBlock(run.stdout, `Paste into stacks[0].aws.accounts[1] ("${ACCOUNT}"):`);
+    expect(oktaBlock.aws).toBeUndefined();
+    expect(accountBlock).toEqual({ aws: { oidcProviderArn: providerArn, roleName: ROLE_NAME, scanningPolicyArn: POLICY_ARN } });
+    const pasted = { ...stack, adopt: oktaBlock, aws: { ...stack.aws, accounts: [{ accountId: '111111111111' }, { accountId: ACCOUNT, adopt: accountBlock }] } };
+    const synthesized = synthConfig({ stacks: [pasted] }) as Record<string, { import?: Array<{ id: string }> }>;
+    expect(synthesized['ki-test']!.import).toHaveLength(5);
+    expect(synthesized[`ki-test-${ACCOUNT}`]!.import).toHaveLength(4);
+    expect(synthesized['ki-test-111111111111']!.import).toBeUndefined();
   });
 
   it('refuses a plain-http IAM endpoint that is not on loopback, before calling anything', async () => {
