@@ -8,6 +8,7 @@ import {
   startAuthorizationServer,
   type AuthorizationServerFixture,
 } from './helpers/authorization-server';
+import { ROTATED_CLIENT_SECRET_OUTPUT } from '../../lib/client-secret-mode';
 import { expectNoSecrets } from './helpers/no-secrets';
 import { dirWithOutputsFile, removeTempDirs, runCli, type CliRun } from './helpers/run-cli';
 
@@ -23,6 +24,7 @@ const APP = {
   startFull: '0oa-rotate-start-full',
   startBadScope: '0oa-rotate-start-bad-scope',
   startAccounts: '0oa-rotate-start-accounts',
+  startRotated: '0oa-rotate-start-rotated',
   finish: '0oa-rotate-finish',
   finishWrongFile: '0oa-rotate-finish-wrong-file',
   finishNone: '0oa-rotate-finish-none',
@@ -118,7 +120,24 @@ describe('key-insight rotate-secret start', () => {
     expect(run.stdout).toContain('  get a token with the new secret\n');
     expect(run.stdout).toContain("replace the Client Secret with the new one (`npx key-insight outputs --show-secret` prints it)");
     expect(run.stdout).toContain('  2. Run `npx key-insight rotate-secret finish`: it checks the new secret again, then deactivates and deletes the old one.\n');
+    expect(run.stdout).toContain(
+      'Terraform: with clientSecret "terraform" (the default), from now on the okta_app_oauth data source reads the app\'s newest active secret, so the next `cdktf deploy` (or a refresh) stores it in the state and the client_secret output; the app is managed with omit_secret = true, so Terraform never sends a secret back to Okta.',
+    );
     expectNoSecrets(run, { secrets: [created] });
+  });
+
+  it('says that Terraform keeps no secret when the outputs file holds the "rotated" sentence', async () => {
+    // GIVEN a stack with clientSecret "rotated", whose client_secret output is the sentence
+    const dir = dirWithOutputsFile({ 'ki-dev': outputsFor(APP.startRotated, ROTATED_CLIENT_SECRET_OUTPUT) });
+
+    // WHEN start runs
+    const run = await rotate(dir, ['start']);
+
+    // THEN the new secret replaces the sentence, and the note speaks of the rotated mode only
+    expect(run.exitCode).toBe(0);
+    expect(fileSecret(dir)).toBe((await listSecrets(APP.startRotated))[1]!.client_secret);
+    expect(run.stdout).toContain('\nTerraform keeps no client secret with clientSecret "rotated", so nothing else needs updating.\n');
+    expect(run.stdout).not.toContain('okta_app_oauth data source');
   });
 
   it('prints the new secret once with --show-secret and leaves the outputs file as it was', async () => {
