@@ -30,10 +30,29 @@ export interface VerifyOptions extends StackSelection {
   readonly assumeRole: boolean;
 }
 
+export const ROTATE_ACTIONS = ['start', 'finish', 'abort'] as const;
+export type RotateAction = (typeof ROTATE_ACTIONS)[number];
+
+export interface RotateSecretOptions extends StackSelection {
+  readonly action: RotateAction;
+  /** Print the new secret once instead of writing it into the outputs file (start only). */
+  readonly showSecret: boolean;
+  readonly timeoutMs: number;
+}
+
+export interface DiscoverOptions {
+  /** @default - every stack of the configuration */
+  readonly stack?: string;
+}
+
 export type Invocation =
-  | { readonly command: 'help'; readonly topic?: 'outputs' | 'verify' }
+  | { readonly command: 'help'; readonly topic?: 'outputs' | 'verify' | 'rotate-secret' | 'discover' }
   | { readonly command: 'outputs'; readonly options: OutputsOptions }
-  | { readonly command: 'verify'; readonly options: VerifyOptions };
+  | { readonly command: 'verify'; readonly options: VerifyOptions }
+  | { readonly command: 'rotate-secret'; readonly options: RotateSecretOptions }
+  | { readonly command: 'discover'; readonly options: DiscoverOptions };
+
+const COMMANDS = 'key-insight outputs | verify | rotate-secret | discover';
 
 const STACK_SELECTION_OPTIONS = {
   'outputs-file': { type: 'string' },
@@ -55,11 +74,22 @@ const VERIFY_OPTIONS = {
   'assume-role': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
+const ROTATE_SECRET_OPTIONS = {
+  ...STACK_SELECTION_OPTIONS,
+  'show-secret': { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+const DISCOVER_OPTIONS = {
+  stack: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
 export function parseInvocation(argv: readonly string[]): Invocation {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
-      throw new UsageError('missing command: key-insight outputs | verify (key-insight --help for more)');
+      throw new UsageError(`missing command: ${COMMANDS} (key-insight --help for more)`);
     case 'help':
     case '--help':
     case '-h':
@@ -85,8 +115,29 @@ export function parseInvocation(argv: readonly string[]): Invocation {
         },
       };
     }
+    case 'rotate-secret': {
+      const [action, ...options] = rest;
+      if (action === '--help' || action === '-h') return { command: 'help', topic: command };
+      const values = parseOptions(command, options, ROTATE_SECRET_OPTIONS);
+      if (values.help) return { command: 'help', topic: command };
+      return {
+        command,
+        options: {
+          ...stackSelection(values),
+          action: rotateAction(action),
+          showSecret: values['show-secret'] ?? false,
+          timeoutMs: timeoutMs(values['timeout-ms']),
+        },
+      };
+    }
+    case 'discover': {
+      const values = parseOptions(command, rest, DISCOVER_OPTIONS);
+      if (values.help) return { command: 'help', topic: command };
+      if (values.stack !== undefined && values.stack.trim() === '') throw new UsageError('--stack is empty, but must name a stack');
+      return { command, options: values.stack === undefined ? {} : { stack: values.stack } };
+    }
     default:
-      throw new UsageError(`unknown command "${command}": use key-insight outputs | verify (key-insight --help for more)`);
+      throw new UsageError(`unknown command "${command}": use ${COMMANDS} (key-insight --help for more)`);
   }
 }
 
@@ -110,6 +161,15 @@ function stackSelection(values: { 'outputs-file'?: string; stack?: string }): St
   if (outputsFile.trim() === '') throw new UsageError('--outputs-file is empty, but must name a file');
   if (values.stack !== undefined && values.stack.trim() === '') throw new UsageError('--stack is empty, but must name a stack');
   return values.stack === undefined ? { outputsFile } : { outputsFile, stack: values.stack };
+}
+
+function rotateAction(value: string | undefined): RotateAction {
+  const action = ROTATE_ACTIONS.find((allowed) => allowed === value);
+  if (action === undefined) {
+    const given = value === undefined ? 'missing' : `"${value}"`;
+    throw new UsageError(`rotate-secret needs a step first: ${ROTATE_ACTIONS.join(' | ')} (the step is ${given})`);
+  }
+  return action;
 }
 
 function outputFormat(value: string | undefined): OutputFormat {

@@ -1,4 +1,5 @@
 import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation, type OutputsOptions } from './args';
+import { DISCOVER_HELP, ROTATE_SECRET_HELP } from './help-texts';
 import { EXIT_CODES } from './exit-codes';
 import { withOrganization } from './organization-outputs';
 import { renderOutputs } from './outputs-command';
@@ -12,12 +13,17 @@ const HELP = {
 Usage:
   key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret] [--accounts]
   key-insight verify  [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
+  key-insight rotate-secret start|finish|abort [--outputs-file F] [--stack S] [--show-secret] [--timeout-ms N]
+  key-insight discover [--stack NAME]
 
-Both read the file written by
+outputs, verify and rotate-secret read the file written by
   npx cdktf deploy <stack> --outputs-file ${DEFAULT_OUTPUTS_FILE} ${INCLUDE_SENSITIVE_FLAG}
 (default --outputs-file: ./${DEFAULT_OUTPUTS_FILE}). --stack picks the stack when the file holds several.
 
-Exit codes: 0 all good, 1 a check failed, 2 usage error (bad option, missing or malformed file, unknown stack, missing secret).
+discover reads the configuration (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names).
+rotate-secret and discover call Okta's management API with the Okta provider's credentials (OKTA_*).
+
+Exit codes: 0 all good, 1 a check or an Okta call failed, 2 usage error (bad option, missing or malformed file, unknown stack, missing secret).
 `,
   outputs: `key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret] [--accounts]
 
@@ -41,6 +47,8 @@ signature, iss, aud, exp, scopes, client ID. Neither the secret nor the token is
                    (honours AWS_ENDPOINT_URL_STS and AWS_REGION; credentials are never printed)
 Plain http is refused except to loopback addresses.
 `,
+  'rotate-secret': ROTATE_SECRET_HELP,
+  discover: DISCOVER_HELP,
 } as const;
 
 export interface Streams {
@@ -67,6 +75,14 @@ export async function main(argv: readonly string[], streams: Streams = processSt
         // Loaded on demand, so that `outputs` does not pay for compiling the verify modules.
         const { verifyCommand } = require('./verify/verify-command') as typeof import('./verify/verify-command');
         return await verifyCommand(invocation.options, redactor, print);
+      }
+      case 'rotate-secret': {
+        const { rotateSecretCommand } = require('./rotate-secret') as typeof import('./rotate-secret');
+        return await rotateSecretCommand(invocation.options, redactor, print, streams.stdout);
+      }
+      case 'discover': {
+        const { discoverCommand } = require('./discover') as typeof import('./discover');
+        return await discoverCommand(invocation.options, redactor, print);
       }
     }
   } catch (error) {

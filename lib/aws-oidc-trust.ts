@@ -5,6 +5,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { IAM_ROLE_SESSION_SECONDS, ScannedService, isReadOnlyAction } from './scanning-policy';
+import { scanningPolicyName } from './stack-names';
 import { PolicyDocument, scanningPolicyDocument, trustPolicyDocument } from './trust-policy';
 
 export type { PolicyDocument, PolicyStatement } from './trust-policy';
@@ -45,6 +46,7 @@ export class AwsOidcTrust extends Construct {
   public readonly oidcProvider: IamOpenidConnectProvider;
   public readonly role: IamRole;
   public readonly scanningPolicy: IamPolicy;
+  public readonly scanningPolicyAttachment: IamRolePolicyAttachment;
   public readonly trustPolicy: PolicyDocument;
   public readonly scanningPolicyDocument: PolicyDocument;
   // Each read of a resource attribute makes a new token: read each once.
@@ -85,13 +87,13 @@ export class AwsOidcTrust extends Construct {
     this.scanningPolicyDocument = scanningPolicyDocument(props.scannedServices, props.extraReadActions);
 
     this.scanningPolicy = new IamPolicy(this, 'ScanningPolicy', {
-      name: `${props.roleName}-scanning`,
+      name: scanningPolicyName(props.roleName),
       description: 'Read-only access to what Fortanix Key Insight scans',
       policy: JSON.stringify(this.scanningPolicyDocument),
       tags,
     });
 
-    new IamRolePolicyAttachment(this, 'ScanningPolicyAttachment', {
+    this.scanningPolicyAttachment = new IamRolePolicyAttachment(this, 'ScanningPolicyAttachment', {
       role: roleName,
       policyArn: this.scanningPolicy.arn,
     });

@@ -3,8 +3,10 @@ import { TerraformBackend, TerraformOutput, TerraformRemoteState, TerraformStack
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataOktaAppOauth } from '@cdktf/provider-okta/lib/data-okta-app-oauth';
 import { OktaProvider } from '@cdktf/provider-okta/lib/provider';
+import { adoptAws, adoptOkta } from './adoption';
 import { AwsOidcTrust } from './aws-oidc-trust';
 import { configureBackend } from './backend';
+import { ROTATED_CLIENT_SECRET_OUTPUT } from './client-secret-mode';
 import type { StackConfig } from './config';
 import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
@@ -49,6 +51,17 @@ function addClientSecret(stack: TerraformStack, clientId: string): void {
   });
 }
 
+/**
+ * The `client_secret` output with `clientSecret: "rotated"`: no data source, so no state holds the secret;
+ * the output, not sensitive, says where the secret comes from instead.
+ */
+function addRotatedClientSecretNote(stack: TerraformStack): void {
+  new TerraformOutput(stack, OUTPUT_NAMES.clientSecret, {
+    value: ROTATED_CLIENT_SECRET_OUTPUT,
+    description: "Where to get the Okta app's client secret (Key Insight's Client Secret): no Terraform state holds it.",
+  });
+}
+
 function addOktaProvider(stack: TerraformStack): void {
   // Credentials come from OKTA_* variables at plan time, never from here.
   new OktaProvider(stack, 'okta', {});
@@ -76,6 +89,7 @@ export class KeyInsightStack extends SelfContainedStack {
     this.backend = configureBackend(this, config.name, config.backend);
     addOktaProvider(this);
     this.okta = new OktaClientCredentials(this, 'Okta', oktaProps(config));
+    adoptOkta(this.okta, config.okta.scopes.map((scope) => scope.name), config.adopt?.okta);
 
     const outputs: Record<string, { value: unknown; description: string }> = {
       [OUTPUT_NAMES.clientId]: { value: this.okta.clientId, description: "The Okta app's client ID: Key Insight's Client ID." },
@@ -96,6 +110,7 @@ export class KeyInsightStack extends SelfContainedStack {
         'Aws',
         awsProps(config, { issuerUrl: this.okta.issuer, clientId: this.okta.clientId, audience: this.okta.audience }),
       );
+      adoptAws(this.aws, config.adopt?.aws);
       Object.assign(outputs, awsOutputs(this.aws));
     }
 
@@ -107,14 +122,18 @@ export class KeyInsightStack extends SelfContainedStack {
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }
-    if (clientSecretStackName(config) === config.name) addClientSecret(this, this.okta.clientId);
+    if (clientSecretStackName(config) === config.name) {
+      if (config.okta.app.clientSecret === 'rotated') addRotatedClientSecretNote(this);
+      else addClientSecret(this, this.okta.clientId);
+    }
   }
 }
 
 /**
  * The client secret of an environment with account stacks (`<stack>-secret`): the `okta_app_oauth` data
  * source and the `client_secret` output, and nothing that another stack reads. It finds the app by the
- * client ID the environment stack publishes, so it is deployed after it.
+ * client ID the environment stack publishes, so it is deployed after it. With `clientSecret: "rotated"`
+ * it holds only the output that says where the secret comes from.
  */
 export class ClientSecretStack extends SelfContainedStack {
   public readonly environment: StackConfig;
@@ -125,10 +144,15 @@ export class ClientSecretStack extends SelfContainedStack {
     super(scope, name);
     this.environment = environment;
     configureBackend(this, name, environment.backend);
+    this.addDependency(environmentStack);
+    // Kept in "rotated" mode too: after a switch, this state still names the provider the data source used.
     addOktaProvider(this);
+    if (environment.okta.app.clientSecret === 'rotated') {
+      addRotatedClientSecretNote(this);
+      return;
+    }
     const published = readEnvironmentOutputs(this, environmentStack);
     addClientSecret(this, published.getString(OUTPUT_NAMES.clientId));
-    this.addDependency(environmentStack);
   }
 }
 
@@ -185,6 +209,8 @@ export class AwsAccountStack extends SelfContainedStack {
         audience: props.environment.okta.authorizationServer.audience,
       }),
     );
+    const account = props.environment.aws.accounts?.find((candidate) => candidate.accountId === props.accountId);
+    adoptAws(this.aws, account?.adopt?.aws);
     for (const [outputName, output] of Object.entries(awsOutputs(this.aws))) {
       new TerraformOutput(this, outputName, output);
     }

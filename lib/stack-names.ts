@@ -18,6 +18,16 @@ export function accountIdOfStack(environmentName: string, stackName: string): st
   return ACCOUNT_ID.test(accountId) ? accountId : undefined;
 }
 
+/** The role Key Insight assumes, when the configuration names none. */
+export function defaultRoleName(environmentName: string): string {
+  return `${environmentName}-scanner`;
+}
+
+/** The scanning policy's name, made from the role's. */
+export function scanningPolicyName(roleName: string): string {
+  return `${roleName}-scanning`;
+}
+
 /**
  * The stack that reads an environment's client secret when the environment has account stacks: they
  * read the environment stack's state, which therefore holds no secret.
@@ -31,9 +41,4 @@ const PROJECT_STACK_NAME = new RegExp(`^${ENVIRONMENT_NAME.source.slice(1, -1)}(
 /** Whether some configuration could make a stack of this name: an environment's, an account's or a client secret's. */
 export function isProjectStackName(stackName: string): boolean {
   return PROJECT_STACK_NAME.test(stackName);
-}
-
-/** The role Key Insight assumes, when the configuration names none. */
-export function defaultRoleName(stackName: string): string {
-  return `${stackName}-scanner`;
 }

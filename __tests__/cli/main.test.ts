@@ -14,7 +14,7 @@ describe('main', () => {
 
     expect(result.exitCode).toBe(EXIT_CODES.ok);
     expect(result.stdout).toContain('key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret]');
-    expect(result.stdout).toContain('Exit codes: 0 all good, 1 a check failed, 2 usage error');
+    expect(result.stdout).toContain('Exit codes: 0 all good, 1 a check or an Okta call failed, 2 usage error');
     expect(result.stderr).toBe('');
   });
 
@@ -30,6 +30,6 @@ describe('main', () => {
 
     expect(result.exitCode).toBe(EXIT_CODES.usage);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('key-insight: missing command: key-insight outputs | verify (key-insight --help for more)\n');
+    expect(result.stderr).toBe('key-insight: missing command: key-insight outputs | verify | rotate-secret | discover (key-insight --help for more)\n');
   });
 });

@@ -4,10 +4,12 @@
  * and every message a bad configuration gets is built from the `allowed` texts written here.
  */
 import { z } from 'zod';
+import { CLIENT_SECRET_MODES } from '../client-secret-mode';
+import { accountOfArn, AWS_ARN_PATTERNS, OKTA_ID_PATTERNS, policyNameOfArn } from '../import-ids';
 import { OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, OKTA_RESERVED_SCOPES } from '../okta-facts';
 import { isAwsRegion } from '../aws-regions';
 import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from '../scanning-policy';
-import { ENVIRONMENT_NAME, accountStackName, defaultRoleName, secretStackName } from '../stack-names';
+import { ENVIRONMENT_NAME, accountStackName, defaultRoleName, scanningPolicyName, secretStackName } from '../stack-names';
 
 // Control characters would end up in Terraform strings and Okta's UI unseen.
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
@@ -85,6 +87,13 @@ const oktaSchema = z.strictObject({
   app: z
     .strictObject({
       label: text(100).default('Fortanix Key Insight').describe('Name of the API Services app in Okta.'),
+      clientSecret: z
+        .enum(CLIENT_SECRET_MODES, { error: `one of ${CLIENT_SECRET_MODES.map((v) => `"${v}"`).join(', ')}` })
+        .default('terraform')
+        .describe(
+          '"terraform": the client_secret output reads the secret from Okta (a data source), so the state of the stack that holds it keeps a copy. ' +
+            '"rotated": Terraform keeps no copy; `npx key-insight rotate-secret start` hands out new secrets. The app is never recreated by switching.',
+        ),
     })
     .prefault({})
     .describe('The API Services app integration Key Insight authenticates as.'),
@@ -143,6 +152,47 @@ function accountOfRoleArn(arn: string): string {
   return arn.split(':')[4];
 }
 
+function oktaId(kind: keyof typeof OKTA_ID_PATTERNS, example: string, what: string) {
+  return pattern(OKTA_ID_PATTERNS[kind], `an Okta ${what} ID: 20 letters and digits starting with ${example.slice(0, 3)}, such as ${example}`, 20);
+}
+
+const oktaAdoptSchema = z
+  .strictObject({
+    appId: oktaId('app', '0oa1a2b3c4d5e6f7g8h9', 'app (client)').optional().describe('The API Services app (its client ID).'),
+    authorizationServerId: oktaId('authorizationServer', 'aus1a2b3c4d5e6f7g8h9', 'authorization server')
+      .optional()
+      .describe('The custom authorization server.'),
+    scopeIds: z
+      .record(z.string(), oktaId('scope', 'scp1a2b3c4d5e6f7g8h9', 'scope'), { error: 'an object of scope names to scope IDs' })
+      .optional()
+      .describe('Scope IDs by scope name; each name must be one of stacks[].okta.scopes.'),
+    accessPolicyId: oktaId('accessPolicy', '00p1a2b3c4d5e6f7g8h9', 'access policy').optional().describe('The access policy.'),
+    ruleId: oktaId('rule', '0pr1a2b3c4d5e6f7g8h9', 'access policy rule').optional().describe("The access policy's rule."),
+  })
+  .describe('Okta objects made by hand to import instead of creating: print them with `npx key-insight discover`.');
+
+const awsAdoptSchema = z
+  .strictObject({
+    oidcProviderArn: pattern(
+      AWS_ARN_PATTERNS.oidcProvider,
+      'an IAM OIDC provider ARN such as arn:aws:iam::123456789012:oidc-provider/example.okta.com/oauth2/aus1a2b3c4d5e6f7g8h9',
+      600,
+    )
+      .optional()
+      .describe('The IAM OIDC identity provider.'),
+    roleName: pattern(IAM_ROLE_NAME, 'an IAM role name: 1 to 64 letters, digits and + = , . @ _ -', 64)
+      .optional()
+      .describe('The role Key Insight assumes; must be the configured role name (stacks[].aws.role.name).'),
+    scanningPolicyArn: pattern(
+      AWS_ARN_PATTERNS.policy,
+      'an IAM customer managed policy ARN such as arn:aws:iam::123456789012:policy/ki-dev-scanner-scanning',
+      600,
+    )
+      .optional()
+      .describe('The scanning policy; its name must be "<role name>-scanning". With roleName, its attachment is imported too.'),
+  })
+  .describe('AWS resources made by hand to import instead of creating: print them with `npx key-insight discover`.');
+
 const accountSchema = z
   .strictObject({
     accountId: pattern(ACCOUNT_ID, 'a 12-digit AWS account ID in a string, such as "123456789012"', 12).describe(
@@ -154,6 +204,10 @@ const accountSchema = z
     assumeRoleArn: pattern(IAM_ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/deploy', 600)
       .optional()
       .describe('Role the deployment assumes in this account. Default: none; the credentials in the environment are used.'),
+    adopt: z
+      .strictObject({ aws: awsAdoptSchema.optional() })
+      .optional()
+      .describe("This account's resources made by hand, to import. Default: none; everything is created."),
     retired: z
       .boolean({ error: 'true or false' })
       .optional()
@@ -337,7 +391,7 @@ const backendSchema = z
   .default({ type: 'local' })
   .describe('Where the state of this environment\'s stacks lives.');
 
-const stackSchema = z
+const stackObject = z
   .strictObject({
     name: pattern(
       STACK_NAME,
@@ -347,6 +401,10 @@ const stackSchema = z
     okta: oktaSchema,
     aws: awsSchema,
     backend: backendSchema,
+    adopt: z
+      .strictObject({ okta: oktaAdoptSchema.optional(), aws: awsAdoptSchema.optional() })
+      .optional()
+      .describe('Resources made by hand (for example by following the manual guide), to import instead of creating. Default: none.'),
     acknowledge: z
       .array(
         z.strictObject({
@@ -377,23 +435,98 @@ const stackSchema = z
       .refine((tags) => Object.keys(tags).length <= 50, { error: 'at most 50 tags' })
       .default({})
       .describe('Tags on every taggable AWS resource.'),
-  })
-  .superRefine((stack, ctx) => {
-    if (stack.aws.accounts !== undefined && stack.aws.organization !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['aws', 'organization'],
-        message: 'left out when stacks[].aws.accounts is set: an environment onboards listed accounts or an organization, not both',
-      });
-    }
-    const seen = new Set<string>();
-    stack.okta.scopes.forEach((scope, index) => {
-      if (seen.has(scope.name)) {
-        ctx.addIssue({ code: 'custom', path: ['okta', 'scopes', index, 'name'], message: 'a name no other scope has' });
-      }
-      seen.add(scope.name);
-    });
   });
+
+const stackSchema = stackObject.superRefine((stack, ctx) => {
+  if (stack.aws.accounts !== undefined && stack.aws.organization !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['aws', 'organization'],
+      message: 'left out when stacks[].aws.accounts is set: an environment onboards listed accounts or an organization, not both',
+    });
+  }
+  const seen = new Set<string>();
+  stack.okta.scopes.forEach((scope, index) => {
+    if (seen.has(scope.name)) {
+      ctx.addIssue({ code: 'custom', path: ['okta', 'scopes', index, 'name'], message: 'a name no other scope has' });
+    }
+    seen.add(scope.name);
+  });
+  checkAdoption(stack, ctx);
+});
+
+type StackInput = z.output<typeof stackObject>;
+
+/** What an import needs that a single field cannot say: the IDs an import ID is built from, and names that match. */
+function checkAdoption(stack: StackInput, ctx: z.core.$RefinementCtx): void {
+  const okta = stack.adopt?.okta;
+  if (okta !== undefined) {
+    const needsServer = (field: string) =>
+      ctx.addIssue({ code: 'custom', path: ['adopt', 'okta', field], message: `given together with adopt.okta.authorizationServerId (Okta's import ID for it starts with the server's ID)` });
+    if (okta.authorizationServerId === undefined) {
+      if (okta.scopeIds !== undefined) needsServer('scopeIds');
+      if (okta.accessPolicyId !== undefined) needsServer('accessPolicyId');
+      if (okta.ruleId !== undefined) needsServer('ruleId');
+    }
+    if (okta.ruleId !== undefined && okta.accessPolicyId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['adopt', 'okta', 'ruleId'], message: "given together with adopt.okta.accessPolicyId (a rule's import ID names its policy)" });
+    }
+    const names = stack.okta.scopes.map((scope) => scope.name);
+    for (const name of Object.keys(okta.scopeIds ?? {})) {
+      if (!names.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['adopt', 'okta', 'scopeIds', name],
+          message: `the ID of a scope listed in stacks[].okta.scopes (${names.join(', ')})`,
+        });
+      }
+    }
+  }
+  const roleName = stack.aws.role.name ?? defaultRoleName(stack.name);
+  if (stack.adopt?.aws !== undefined && stack.aws.accounts !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['adopt', 'aws'],
+      message: 'left out: with aws.accounts, each account stack holds its own AWS resources; adopt them with stacks[].aws.accounts[].adopt.aws',
+    });
+  }
+  checkAwsAdoption(stack.adopt?.aws, roleName, undefined, ['adopt', 'aws'], ctx);
+  (stack.aws.accounts ?? []).forEach((account, index) => {
+    checkAwsAdoption(account.adopt?.aws, roleName, account.accountId, ['aws', 'accounts', index, 'adopt', 'aws'], ctx);
+  });
+}
+
+function checkAwsAdoption(
+  aws: z.output<typeof awsAdoptSchema> | undefined,
+  roleName: string,
+  accountId: string | undefined,
+  path: PropertyKey[],
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (aws === undefined) return;
+  // The role's and the policy's names cannot change in place: a different name would delete what was adopted.
+  // Values of the wrong shape already have their message; these checks are about well-formed ones.
+  if (aws.roleName !== undefined && IAM_ROLE_NAME.test(aws.roleName) && aws.roleName !== roleName) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'roleName'],
+      message: `the configured role name "${roleName}" (set stacks[].aws.role.name to the name of the role made by hand)`,
+    });
+  }
+  const policyName = scanningPolicyName(roleName);
+  const adoptedPolicyName = aws.scanningPolicyArn === undefined ? undefined : policyNameOfArn(aws.scanningPolicyArn);
+  if (adoptedPolicyName !== undefined && adoptedPolicyName !== policyName) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'scanningPolicyArn'], message: `the ARN of a policy named "${policyName}" (the scanning policy's name is "<role name>-scanning")` });
+  }
+  if (accountId === undefined) return;
+  for (const field of ['oidcProviderArn', 'scanningPolicyArn'] as const) {
+    const arn = aws[field];
+    const arnAccount = arn === undefined ? undefined : accountOfArn(arn);
+    if (arnAccount !== undefined && arnAccount !== accountId) {
+      ctx.addIssue({ code: 'custom', path: [...path, field], message: `an ARN in this account, ${accountId}` });
+    }
+  }
+}
 
 export const configSchema = z
   .strictObject({

@@ -26,17 +26,44 @@ export type AuthorizationServerId = (typeof AUTHORIZATION_SERVERS)[keyof typeof 
 
 export interface AuthorizationServerFixture {
   readonly port: number;
+  /** `http://127.0.0.1:<port>`: the Okta org URL of the management stand-in. */
+  readonly orgUrl: string;
   issuer(id: AuthorizationServerId): string;
   /** Every access token issued so far: none of them may appear in the tool's output. */
   readonly issuedAccessTokens: readonly string[];
   stop(): Promise<void>;
 }
 
+/** The SSWS token the management stand-in accepts; a sentinel, so tests can check it is never printed. */
+export const MANAGEMENT_API_TOKEN = 'SENTINEL-okta-api-token';
+
+/** What the management stand-in holds (okta-management-stand-in.mjs); by default the one app with CLIENT_SECRET. */
+export interface ManagementStandInOptions {
+  readonly apps?: ReadonlyArray<{ readonly id: string; readonly label: string; readonly secrets: readonly string[] }>;
+  readonly authorizationServers?: ReadonlyArray<{
+    readonly id: string;
+    readonly name: string;
+    readonly audiences?: readonly string[];
+    readonly scopes?: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+    readonly policies?: ReadonlyArray<{ readonly id: string; readonly name: string; readonly rules?: ReadonlyArray<{ readonly id: string; readonly name: string }> }>;
+  }>;
+}
+
 const FIXTURE_SCRIPT = join(__dirname, '..', 'fixtures', 'okta-like-authorization-server.mjs');
 
-/** Starts oidc-provider in a child process (it is ESM-only) and waits until it listens on loopback. */
-export async function startAuthorizationServer(): Promise<AuthorizationServerFixture> {
-  const config = { audience: AUDIENCE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, grantedScopes: GRANTED_SCOPES, knownScopes: KNOWN_SCOPES };
+/**
+ * Starts oidc-provider in a child process (it is ESM-only) and waits until it listens on loopback. The
+ * same port serves the management stand-in, whose app secrets are the ones the token endpoints accept.
+ */
+export async function startAuthorizationServer(management: ManagementStandInOptions = {}): Promise<AuthorizationServerFixture> {
+  const config = {
+    audience: AUDIENCE,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    grantedScopes: GRANTED_SCOPES,
+    knownScopes: KNOWN_SCOPES,
+    management: { apiToken: MANAGEMENT_API_TOKEN, ...management },
+  };
   const child = spawn(process.execPath, [FIXTURE_SCRIPT, JSON.stringify(config)]);
   const issuedAccessTokens: string[] = [];
   const stderr: string[] = [];
@@ -51,6 +78,7 @@ export async function startAuthorizationServer(): Promise<AuthorizationServerFix
   });
   return {
     port,
+    orgUrl: `http://127.0.0.1:${port}`,
     issuer: (id) => `http://127.0.0.1:${port}/oauth2/${id}`,
     issuedAccessTokens,
     stop: () => stopChild(child),

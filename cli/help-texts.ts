@@ -1,0 +1,34 @@
+import { DEFAULT_TIMEOUT_MS } from './args';
+
+export const ROTATE_SECRET_HELP = `key-insight rotate-secret start|finish|abort [--outputs-file F] [--stack S] [--show-secret] [--timeout-ms N]
+
+Rotates the Okta app's client secret with no downtime and no new client ID, through Okta's app secrets
+API (an app holds at most two secrets). The app ID (the client ID), token endpoint and scopes come from
+the outputs file, as for verify; Okta credentials from OKTA_ORG_NAME + OKTA_BASE_URL (or OKTA_ORG_URL)
+and OKTA_API_TOKEN, or OKTA_API_CLIENT_ID, OKTA_API_PRIVATE_KEY, OKTA_API_PRIVATE_KEY_ID, OKTA_API_SCOPES.
+  start    refuses when the app already has two secrets; creates a second secret, gets a token with it
+           and checks the token as verify does, then writes it into the outputs file's client_secret.
+           Update Key Insight's Client Secret, then run finish.
+  finish   gets a token with the outputs file's secret, deactivates the old secret, gets a token again,
+           then deletes the old secret.
+  abort    deactivates and deletes the newest secret.
+  --show-secret    (start) print the new secret once instead of writing it into the outputs file
+  --timeout-ms N   limit for each token request (default ${DEFAULT_TIMEOUT_MS})
+Neither a secret nor a token is printed unless --show-secret asks. A failure names the step, leaves both
+secrets working, and exits with 1.
+`;
+
+export const DISCOVER_HELP = `key-insight discover [--stack NAME]
+
+Finds an Okta and AWS setup made by hand and prints the "adopt" block to paste into the configuration,
+so that the next deploy imports it instead of creating it anew. Reads the configuration
+(key-insight.config.json, or KEY_INSIGHT_CONFIG) and looks for what it names:
+  Okta  the app by label, the authorization server by name, its scopes, access policy and rule by name
+        (credentials as the Okta provider reads them: OKTA_ORG_NAME + OKTA_BASE_URL, or OKTA_ORG_URL;
+        OKTA_API_TOKEN, or OKTA_API_CLIENT_ID, OKTA_API_PRIVATE_KEY, OKTA_API_PRIVATE_KEY_ID, OKTA_API_SCOPES)
+  AWS   the IAM OIDC provider by the issuer's URL, the role and the scanning policy by name (the
+        standard AWS credential chain; AWS_ENDPOINT_URL_IAM overrides the endpoint); with aws.accounts,
+        in the account of the credentials, whose aws.accounts entry gets the block: run once per account
+  --stack NAME   only this stack of the configuration (default: every stack)
+It says what it did not find or found more than once; exit code 1 then, 0 when everything was found.
+`;

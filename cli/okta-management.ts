@@ -1,0 +1,138 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Client } from '@okta/okta-sdk-nodejs';
+import type { Redactor } from './redactor';
+import { UsageError } from './usage-error';
+import { allowedUrl, TransportError } from './verify/http';
+
+/**
+ * The environment variables the okta/okta Terraform provider reads (okta/config/config.go at v6.12.0),
+ * and OKTA_ORG_URL, this tool's own way to name the whole org URL (the tests' loopback stand-in).
+ */
+export const OKTA_ENV = {
+  orgName: 'OKTA_ORG_NAME',
+  baseUrl: 'OKTA_BASE_URL',
+  orgUrl: 'OKTA_ORG_URL',
+  apiToken: 'OKTA_API_TOKEN',
+  clientId: 'OKTA_API_CLIENT_ID',
+  privateKey: 'OKTA_API_PRIVATE_KEY',
+  privateKeyId: 'OKTA_API_PRIVATE_KEY_ID',
+  scopes: 'OKTA_API_SCOPES',
+} as const;
+
+/** The provider's default for OKTA_BASE_URL. */
+const DEFAULT_OKTA_BASE_URL = 'okta.com';
+const ORG_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+const BASE_URL = /^[A-Za-z0-9.-]+$/;
+
+/** Where and how to reach the Okta management API; read from the environment only. */
+export interface OktaCredentials {
+  readonly orgUrl: string;
+  readonly auth:
+    | { readonly mode: 'SSWS'; readonly token: string }
+    | { readonly mode: 'PrivateKey'; readonly clientId: string; readonly privateKey: string; readonly keyId?: string; readonly scopes: readonly string[] };
+}
+
+/** Reads the Okta credentials as the provider does; every secret value is registered with the redactor first. */
+export function oktaCredentials(env: NodeJS.ProcessEnv, redactor: Redactor): OktaCredentials {
+  const read = (name: string) => (env[name] ?? '').trim();
+  const token = read(OKTA_ENV.apiToken);
+  const privateKeyValue = read(OKTA_ENV.privateKey);
+  if (token !== '') redactor.addExact(token);
+  if (privateKeyValue !== '') redactor.addExact(privateKeyValue);
+
+  const orgUrl = oktaOrgUrl(read(OKTA_ENV.orgUrl), read(OKTA_ENV.orgName), read(OKTA_ENV.baseUrl));
+  if (token !== '') return { orgUrl, auth: { mode: 'SSWS', token } };
+
+  const clientId = read(OKTA_ENV.clientId);
+  if (clientId === '' || privateKeyValue === '') {
+    throw new UsageError(
+      `no Okta credentials: set ${OKTA_ENV.apiToken}, or ${OKTA_ENV.clientId} with ${OKTA_ENV.privateKey}, ${OKTA_ENV.privateKeyId} and ${OKTA_ENV.scopes} (the variables the Okta Terraform provider reads)`,
+    );
+  }
+  const scopes = read(OKTA_ENV.scopes)
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter((scope) => scope !== '');
+  if (scopes.length === 0) {
+    throw new UsageError(`${OKTA_ENV.scopes} is empty, but OAuth 2.0 for Okta needs the management scopes, comma-separated (for example okta.apps.manage,okta.authorizationServers.read)`);
+  }
+  const privateKey = privateKeyValue.startsWith('-----BEGIN') ? privateKeyValue : readPrivateKeyFile(privateKeyValue);
+  redactor.addExact(privateKey);
+  const keyId = read(OKTA_ENV.privateKeyId);
+  return { orgUrl, auth: { mode: 'PrivateKey', clientId, privateKey, ...(keyId === '' ? {} : { keyId }), scopes } };
+}
+
+function oktaOrgUrl(orgUrl: string, orgName: string, baseUrl: string): string {
+  if (orgUrl !== '') return checkedOrgUrl(orgUrl, OKTA_ENV.orgUrl);
+  if (orgName === '') {
+    throw new UsageError(`no Okta org: set ${OKTA_ENV.orgName} (and ${OKTA_ENV.baseUrl}, default ${DEFAULT_OKTA_BASE_URL}), or ${OKTA_ENV.orgUrl}`);
+  }
+  if (!ORG_NAME.test(orgName)) {
+    throw new UsageError(`${OKTA_ENV.orgName} is ${JSON.stringify(orgName)}, but must be an org name such as dev-123456 (letters, digits and -)`);
+  }
+  const domain = baseUrl === '' ? DEFAULT_OKTA_BASE_URL : baseUrl;
+  if (!BASE_URL.test(domain)) {
+    throw new UsageError(`${OKTA_ENV.baseUrl} is ${JSON.stringify(domain)}, but must be a domain such as okta.com or oktapreview.com`);
+  }
+  return `https://${orgName}.${domain}`;
+}
+
+function checkedOrgUrl(value: string, variable: string): string {
+  let url: URL;
+  try {
+    url = allowedUrl(value, variable);
+  } catch (error) {
+    if (error instanceof TransportError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new UsageError(`${variable} is ${JSON.stringify(value)}, but must be the org's URL alone, such as https://dev-123456.okta.com`);
+  }
+  return url.origin;
+}
+
+function readPrivateKeyFile(path: string): string {
+  if (!existsSync(path)) {
+    throw new UsageError(`${OKTA_ENV.privateKey} is neither a PEM private key nor the path of a file that exists`);
+  }
+  return readFileSync(path, 'utf8');
+}
+
+/** The official SDK's client, without its response cache (every read must see the secrets as they are now). */
+export function oktaClient(credentials: OktaCredentials): Client {
+  // Loaded here, not at the top: the SDK takes about a second to load, which a usage error need not wait for.
+  const { Client: OktaClient } = require('@okta/okta-sdk-nodejs') as typeof import('@okta/okta-sdk-nodejs');
+  const { auth } = credentials;
+  const common = { orgUrl: credentials.orgUrl, cacheMiddleware: null };
+  if (auth.mode === 'SSWS') return new OktaClient({ ...common, authorizationMode: 'SSWS', token: auth.token });
+  return new OktaClient({
+    ...common,
+    authorizationMode: 'PrivateKey',
+    clientId: auth.clientId,
+    privateKey: auth.privateKey,
+    ...(auth.keyId === undefined ? {} : { keyId: auth.keyId }),
+    scopes: [...auth.scopes],
+  });
+}
+
+/** One line for an error the SDK threw: Okta's error code and summary, an HTTP status, or the network problem. */
+export function describeOktaError(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const { status, errorCode, errorSummary, errorCauses, code, message } = error as {
+      status?: number;
+      errorCode?: string;
+      errorSummary?: string;
+      errorCauses?: Array<{ errorSummary?: string }>;
+      code?: string;
+      message?: string;
+    };
+    if (typeof errorCode === 'string') {
+      const causes = (errorCauses ?? []).map((cause) => cause.errorSummary).filter((cause): cause is string => typeof cause === 'string');
+      return `Okta answered HTTP ${status} ${errorCode}: ${errorSummary ?? ''}${causes.length > 0 ? ` (${causes.join('; ')})` : ''}`;
+    }
+    if (typeof status === 'number') return `Okta answered HTTP ${status}`;
+    if (typeof code === 'string') return `cannot reach Okta (${code})`;
+    if (typeof message === 'string') return message;
+  }
+  return String(error);
+}
