@@ -1,19 +1,22 @@
 import { App } from 'cdktf';
 import { ConfigError, configPath, loadConfig } from './lib/config';
-import { ReviewRefusal, StateRefusal, synthesize } from './lib/synthesize';
+import { ReviewRefusal, StateRefusal, ValidationRefusal, synthesize } from './lib/synthesize';
 
 try {
   const path = configPath();
   // Read before the App exists: the App creates the output folder, and a refused file writes nothing.
   const config = loadConfig(path);
   // Without stack traces, a warning's annotation in manifest.json holds no path of this machine.
-  const warnings = synthesize(new App({ stackTraces: false }), config, path);
+  // synthesize() runs the constructs' validations before writing anything, so the App need not again.
+  const warnings = synthesize(new App({ stackTraces: false, skipValidation: true }), config, path);
   // The cdktf CLI prints the warnings' annotations itself; run directly (npm run synth), the app does.
   if (process.env.CDKTF_CONTEXT_JSON === undefined) {
     for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`);
   }
 } catch (error) {
-  if (!(error instanceof ConfigError || error instanceof ReviewRefusal || error instanceof StateRefusal)) throw error;
+  if (!(error instanceof ConfigError || error instanceof ReviewRefusal || error instanceof StateRefusal || error instanceof ValidationRefusal)) {
+    throw error;
+  }
   process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;
 }

@@ -2,7 +2,7 @@
  * The app as `cdktf synth` runs it (scripts/app.cjs), in a fresh project folder.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configWith, minimalStack, oneEnvironment, ROOT, withValue } from './helpers/config';
@@ -71,6 +71,22 @@ describe('a refused configuration', () => {
         '  - stacks[0].okta.rule.accessTokenLifetimeMinutes is 2000, but must be an integer from 5 to 1440 (minutes)\n',
     );
     expect(after).toEqual(before);
+  });
+
+  it("stops an adopting synth with cdktf's Terraform check when terraform is not on PATH, leaving the previous cdktf.out as it was", () => {
+    // A PATH that finds node and nothing else: importFrom's check runs `terraform version`.
+    const bin = mkdtempSync(join(tmpdir(), 'ki-bin-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const first = runApp(oneEnvironment());
+    const before = filesBelow(first.outdir);
+    const adopting = configWith(withValue(minimalStack(), 'adopt', { okta: { appId: '0oa1a2b3c4d5e6f7g8h9' } }));
+    const second = runApp(adopting, { cwd: join(first.outdir, '..'), env: { PATH: bin } });
+    expect(second.status).toBe(1);
+    expect(second.stderr).toBe(
+      "The synth stopped before writing anything: cdktf's checks failed:\n" +
+        '  - [ki-test/Okta/App] Could not determine version of terraform, terraform version failed: Error: Command failed: terraform version /bin/sh: 1: terraform: not found\n',
+    );
+    expect(filesBelow(first.outdir)).toEqual(before);
   });
 
   it('names a malformed file, with the line and column of the mistake', () => {

@@ -1,5 +1,7 @@
+import { ROTATED_CLIENT_SECRET_OUTPUT } from '../lib/client-secret-mode';
 import type { OutputsOptions } from './args';
 import { INCLUDE_SENSITIVE_FLAG, OUTPUT_NAMES, type KeyInsightSetup } from './stack-outputs';
+import { UsageError } from './usage-error';
 
 /** Shown instead of the client secret; a fixed width, so it says nothing about the secret's length. */
 export const SECRET_MASK = '********';
@@ -10,10 +12,37 @@ export interface RenderedOutput {
   readonly stderr: string;
 }
 
-type SecretStatus = 'shown' | 'hidden' | 'missing';
+/** `rotated`: the stack keeps no secret (clientSecret: "rotated"); its output only says where to get one. */
+type SecretStatus = 'shown' | 'hidden' | 'missing' | 'rotated';
+
+/** How to get a secret into the outputs file when the stack keeps none. */
+const ROTATED_ADVICE = 'the stack keeps no client secret (clientSecret: "rotated"): `npx key-insight rotate-secret start` creates one and writes it into';
+
+function secretStatusOf(setup: KeyInsightSetup, showSecret: boolean): SecretStatus {
+  if (setup.clientSecret === undefined) return 'missing';
+  if (setup.clientSecret === ROTATED_CLIENT_SECRET_OUTPUT) return 'rotated';
+  return showSecret ? 'shown' : 'hidden';
+}
+
+/**
+ * The client secret the outputs file holds, for the commands that request tokens with it; a UsageError
+ * saying how to get one into the file when it holds none.
+ */
+export function requireClientSecret(setup: KeyInsightSetup): string {
+  switch (secretStatusOf(setup, true)) {
+    case 'missing':
+      throw new UsageError(
+        `stack "${setup.clientSecretStack}" in ${setup.outputsFile} has no ${OUTPUT_NAMES.clientSecret}: the file was written without sensitive outputs; run: ${includeSensitiveCommand(setup)}`,
+      );
+    case 'rotated':
+      throw new UsageError(`stack "${setup.clientSecretStack}" in ${setup.outputsFile} has no usable ${OUTPUT_NAMES.clientSecret}: ${ROTATED_ADVICE} ${setup.outputsFile}`);
+    default:
+      return setup.clientSecret as string;
+  }
+}
 
 export function renderOutputs(setup: KeyInsightSetup, options: Pick<OutputsOptions, 'format' | 'showSecret'>): RenderedOutput {
-  const secretStatus: SecretStatus = setup.clientSecret === undefined ? 'missing' : options.showSecret ? 'shown' : 'hidden';
+  const secretStatus = secretStatusOf(setup, options.showSecret);
   switch (options.format) {
     case 'table':
       return { stdout: renderTable(setup, secretStatus), stderr: '' };
@@ -42,6 +71,7 @@ function renderTable(setup: KeyInsightSetup, secretStatus: SecretStatus): string
     shown: setup.clientSecret ?? '',
     hidden: `${SECRET_MASK} (hidden; add --show-secret to print it)`,
     missing: `not in ${setup.outputsFile}, which was written without sensitive outputs; run: ${includeSensitiveCommand(setup)}`,
+    rotated: `not kept by Terraform: ${ROTATED_ADVICE} ${setup.outputsFile}`,
   }[secretStatus];
   const idpRows: Array<[string, string]> = [
     ['Client ID', setup.clientId],
@@ -108,6 +138,8 @@ function secretNote(setup: KeyInsightSetup, secretStatus: SecretStatus): string 
       return 'The client secret is left out; add --show-secret to include it.\n';
     case 'missing':
       return `The client secret is not in ${setup.outputsFile}, which was written without sensitive outputs; run: ${includeSensitiveCommand(setup)}\n`;
+    case 'rotated':
+      return `The client secret is left out: ${ROTATED_ADVICE} ${setup.outputsFile}.\n`;
   }
 }
 

@@ -24,6 +24,25 @@ export class StateRefusal extends Error {
   }
 }
 
+/** cdktf's own checks of the constructs failed (an import block needs Terraform on PATH); nothing was written. */
+export class ValidationRefusal extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(`The synth stopped before writing anything: cdktf's checks failed:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ValidationRefusal';
+  }
+}
+
+/**
+ * Runs every construct's validations (cdktf's, such as the Terraform version an import block needs), one
+ * line per problem. cdktf runs them itself only while writing, stack by stack, so a failure there would
+ * leave some stacks written.
+ */
+function validationProblems(app: App): string[] {
+  return app.node
+    .findAll()
+    .flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message.replace(/\s+/g, ' ').trim()}`));
+}
+
 const LOCAL_STATE_FILE = /^terraform\.(.+)\.tfstate$/;
 const ACCOUNT_STACK = /-\d{12}$/;
 
@@ -86,10 +105,11 @@ function withoutTokenStackTraces<T>(build: () => T): T {
 
 /**
  * Checks the acknowledgements, builds every environment's stacks, reviews them all, checks that no
- * stack left out still has local state holding resources, and only then writes cdktf.out, so that a
- * refused synth leaves the previous output as it was. `source` names the
- * configuration file in messages. Returns the warnings, also added as annotations (which the cdktf CLI
- * prints).
+ * stack left out still has local state holding resources, runs the constructs' validations, and only
+ * then writes cdktf.out, so that a refused synth leaves the previous output as it was. Give it an App
+ * made with `skipValidation: true`, or cdktf runs the validations a second time while writing. `source`
+ * names the configuration file in messages. Returns the warnings, also added as annotations (which the
+ * cdktf CLI prints).
  */
 export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_CONFIG_FILE): string[] {
   const acknowledgements = acknowledgementProblems(config);
@@ -102,6 +122,8 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
   // Local state lives beside cdktf.out (lib/backend.ts localStatePath): at the project root.
   const orphaned = orphanedStates(dirname(resolve(app.outdir)), synthesized);
   if (orphaned.length > 0) throw new StateRefusal(orphaned);
+  const invalid = validationProblems(app);
+  if (invalid.length > 0) throw new ValidationRefusal(invalid);
   const warnings = findings.map((warning) => {
     const message = formatFinding(warning);
     Annotations.of(warning.stack).addWarning(message);

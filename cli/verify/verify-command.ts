@@ -1,7 +1,7 @@
 import type { VerifyOptions } from '../args';
 import { EXIT_CODES } from '../exit-codes';
 import type { Streams } from '../main';
-import { includeSensitiveCommand } from '../outputs-command';
+import { requireClientSecret } from '../outputs-command';
 import type { Redactor } from '../redactor';
 import { loadSetup, OUTPUT_NAMES } from '../stack-outputs';
 import { UsageError } from '../usage-error';
@@ -11,12 +11,7 @@ import { runVerify } from './run-verify';
 /** `key-insight verify`: loads the stack's outputs, runs the checks, prints the report. */
 export async function verifyCommand(options: VerifyOptions, redactor: Redactor, print: Streams): Promise<number> {
   const setup = loadSetup(options.outputsFile, options.stack);
-  const { clientSecret } = setup;
-  if (clientSecret === undefined) {
-    throw new UsageError(
-      `stack "${setup.clientSecretStack}" in ${setup.outputsFile} has no ${OUTPUT_NAMES.clientSecret}: the file was written without sensitive outputs; run: ${includeSensitiveCommand(setup)}`,
-    );
-  }
+  const clientSecret = requireClientSecret(setup);
   if (options.assumeRole && setup.awsRoles.length === 0) {
     throw new UsageError(
       `--assume-role needs an ${OUTPUT_NAMES.awsRoleArn} output in stack "${setup.stackName}" or in stacks named ${setup.stackName}-<account ID>, but ${setup.outputsFile} has none`,
