@@ -68,6 +68,9 @@ export class OktaClientCredentials extends Construct {
       responseTypes: ['token'],
       tokenEndpointAuthMethod: 'client_secret_basic',
     });
+    // okta/okta attaches a sign-on policy to the app on update, which fails for API Services apps in
+    // many orgs (provider issues 2295, 2370); 6.9.0 added this switch. The 14.1.1 bindings predate it.
+    this.app.addOverride('skip_authentication_policy', true);
 
     this.clientId = this.app.clientId;
     this.clientSecret = this.app.clientSecret;
