@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import { ConfigError, configPath, loadConfig } from './lib/config';
-import { ReviewRefusal, synthesize } from './lib/synthesize';
+import { AssetRefusal, ReviewRefusal, synthesize } from './lib/synthesize';
 
 try {
   const path = configPath();
@@ -10,7 +10,7 @@ try {
     for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`);
   }
 } catch (error) {
-  if (!(error instanceof ConfigError || error instanceof ReviewRefusal)) throw error;
+  if (!(error instanceof ConfigError || error instanceof ReviewRefusal || error instanceof AssetRefusal)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;
 }
