@@ -44,6 +44,14 @@ export interface PolicyStatement {
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
+/** What the trust policy's conditions require: `<keyPrefix>:aud` = audience, `<keyPrefix>:sub` = client ID. */
+export interface TrustConditions {
+  /** The issuer without `https://`, as IAM names the provider in condition keys. */
+  readonly keyPrefix: string;
+  readonly audience: string;
+  readonly clientId: string;
+}
+
 /**
  * The AWS half: an IAM OIDC identity provider for the Okta authorization server and the role Key
  * Insight assumes with its access token, allowed to read what Key Insight scans and nothing else.
@@ -53,6 +61,8 @@ export class AwsOidcTrust extends Construct {
   public readonly role: IamRole;
   public readonly scanningPolicy: IamPolicy;
   public readonly trustPolicy: PolicyDocument;
+  /** The values the trust policy was written from, for the review to hold the written policy to. */
+  public readonly trustConditions: TrustConditions;
   public readonly scanningPolicyDocument: PolicyDocument;
   // Each read of a resource attribute makes a new token: read each once.
   public readonly oidcProviderArn: string;
@@ -72,6 +82,7 @@ export class AwsOidcTrust extends Construct {
 
     this.oidcProviderArn = this.oidcProvider.arn;
     const issuerHostPath = stripScheme(props.issuerUrl);
+    this.trustConditions = { keyPrefix: issuerHostPath, audience: props.audience, clientId: props.clientId };
     this.trustPolicy = {
       Version: '2012-10-17',
       Statement: [

@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { TerraformResource, TerraformStack } from 'cdktf';
+import { AwsOidcTrust } from '../aws-oidc-trust';
 import type { KeyInsightConfig, StackConfig } from '../config';
-import { Level, ReviewedResource, ReviewedStack } from './rule';
+import { Level, ReviewedResource, ReviewedStack, ReviewedTrust } from './rule';
 import { RULES, WARNING_IDS } from './rules';
 
 export interface Finding {
@@ -35,7 +36,11 @@ function reviewedStack(stack: EnvironmentStack): ReviewedStack {
       const { '//': _metadata, ...attributes } = Object.values(byType)[0];
       return { type: resource.terraformResourceType, path: resource.node.path, attributes };
     });
-  return { name: stack.node.id, environment: stack.environment, resources };
+  const trusts: ReviewedTrust[] = stack.node
+    .findAll()
+    .filter((construct): construct is AwsOidcTrust => construct instanceof AwsOidcTrust)
+    .map((trust) => ({ rolePath: trust.role.node.path, ...trust.trustConditions }));
+  return { name: stack.node.id, environment: stack.environment, resources, trusts };
 }
 
 /**
