@@ -175,6 +175,17 @@ describe('KI-SCAN-READONLY (error)', () => {
     expect(finding.where).toEqual(['ki-test/Aws/ScanningPolicy (kms:Decrypt)']);
   });
 
+  it('fails a policy with an action AWS does not have, although its name looks read-only', () => {
+    const change: Change = ({ environment }) => {
+      const document = structuredClone(environment.aws!.scanningPolicyDocument) as any;
+      document.Statement[0].Action.push('kms:ListEverything', 'sts:GetFederationToken');
+      environment.aws!.scanningPolicy.addOverride('policy', JSON.stringify(document));
+    };
+    const [finding] = findings(undefined, change);
+    expect(finding.id).toBe('KI-SCAN-READONLY');
+    expect(finding.where).toEqual(['ki-test/Aws/ScanningPolicy (kms:ListEverything, sts:GetFederationToken)']);
+  });
+
   it('passes the read-only scanning policy of every service', () => {
     expect(idsOf()).not.toContain('KI-SCAN-READONLY');
   });
