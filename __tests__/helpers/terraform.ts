@@ -97,10 +97,25 @@ export interface PlannedChange {
 
 /** `terraform init`, `validate` and `plan`; the planned changes, from `terraform show -json`. */
 export async function initValidatePlan(folder: TerraformRun): Promise<PlannedChange[]> {
+  await initAndValidate(folder);
+  return plan(folder);
+}
+
+export async function initAndValidate(folder: TerraformRun): Promise<void> {
   await folder.run(['init', '-input=false']);
   await folder.run(['validate']);
-  await folder.run(['plan', '-input=false', '-out=plan.tfplan']);
-  const plan = JSON.parse(await folder.run(['show', '-json', 'plan.tfplan']));
+}
+
+/**
+ * `terraform plan` in a folder already initialized; the planned changes. `planArgs` are added to the
+ * command, `planFile` names the saved plan (so that two plans of one folder can run at once).
+ */
+export async function plan(folder: TerraformRun, planArgs: string[] = [], planFile = 'plan.tfplan'): Promise<PlannedChange[]> {
+  await folder.run(['plan', '-input=false', ...planArgs, `-out=${planFile}`]);
+  return changesOf(JSON.parse(await folder.run(['show', '-json', planFile])));
+}
+
+function changesOf(plan: any): PlannedChange[] {
   const configured = new Map<string, any>(
     (plan.configuration?.root_module?.resources ?? []).map((resource: any) => [resource.address, resource]),
   );
