@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threeEnvironments } from '../helpers/environments';
 import { synthConfig, TerraformJson } from '../helpers/synth';
-import { OFFLINE_AWS_PROVIDER, PlannedChange, initValidatePlan, requireTerraform, terraformFolder } from '../helpers/terraform';
+import { OFFLINE_AWS_PROVIDER, PlannedChange, initAndPlan, requireTerraform, terraformFolder } from '../helpers/terraform';
 
 const ISSUER = 'https://acme.okta.com/oauth2/aus9z8y7x6';
 const CLIENT_ID = '0oa9z8y7x6w5v4u3t2s1';
@@ -49,7 +49,7 @@ beforeAll(async () => {
       const crossStackOutputs = Object.keys(stacks[environment].output!).filter((output) => output.startsWith('cross-stack-output-'));
       const folder = terraformFolder(offline(stacks[name], `../../../terraform.${environment}.tfstate`), name);
       writeFileSync(join(folder.root, `terraform.${environment}.tfstate`), oktaState(crossStackOutputs));
-      plans.set(name, await initValidatePlan(folder));
+      plans.set(name, await initAndPlan(folder));
     }),
   );
 }, 180_000);

@@ -13,7 +13,7 @@ import { LocalBackend, Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AwsOidcTrust } from '../../lib/aws-oidc-trust';
 import { SCANNED_SERVICES, isReadOnlyAction } from '../../lib/scanning-policy';
-import { OFFLINE_AWS_PROVIDER, PlannedChange, initAndValidate, plan, requireTerraform, terraformFolder } from '../helpers/terraform';
+import { OFFLINE_AWS_PROVIDER, PlannedChange, init, plan, requireTerraform, terraformFolder } from '../helpers/terraform';
 
 const ISSUER = 'https://example.okta.com/oauth2/aus1a2b3c4';
 const AUDIENCE = 'api://fortanix-key-insight';
@@ -77,7 +77,7 @@ beforeAll(async () => {
   const folder = terraformFolder(config);
   const [providerName] = Object.keys(config.resource.aws_iam_openid_connect_provider);
   writeFileSync(join(folder.dir, 'provider-exists.tfstate'), stateWithProvider(providerName));
-  await initAndValidate(folder);
+  await init(folder);
   [changes, withProvider] = await Promise.all([
     plan(folder, ['-lock=false']),
     plan(folder, ['-refresh=false', '-lock=false', '-state=provider-exists.tfstate'], 'provider-exists.tfplan'),
