@@ -1,3 +1,4 @@
+import { accountStackName } from '../lib/stack-names';
 import type { OutputsOptions } from './args';
 import { INCLUDE_SENSITIVE_FLAG, OUTPUT_NAMES, type KeyInsightSetup } from './stack-outputs';
 
@@ -44,7 +45,7 @@ function renderTable(setup: KeyInsightSetup, secretStatus: SecretStatus): string
   const roleRows: Array<[string, string]> =
     setup.awsRoles.length > 0
       ? setup.awsRoles.map((role) => [`account ${role.accountId}`, role.roleArn])
-      : [['none', `no ${OUTPUT_NAMES.awsRoleArn} output in stack "${setup.stackName}" or in stacks named ${setup.stackName}-<account ID>`]];
+      : [['none', `no ${OUTPUT_NAMES.awsRoleArn} output in stack "${setup.stackName}" or in stacks named ${accountStackName(setup.stackName, '<account ID>')}`]];
   return [
     `Key Insight settings from stack "${setup.stackName}" (${setup.outputsFile})`,
     '',

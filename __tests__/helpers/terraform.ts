@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -40,6 +40,13 @@ export interface TerraformRun {
 
 const execFileAsync = promisify(execFile);
 
+const roots: string[] = [];
+
+/** Removes every folder terraformFolder made in this test file (call it from afterAll). */
+export function removeTerraformFolders(): void {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+}
+
 /**
  * A project folder whose `cdktf.out/stacks/<name>` holds `cdk.tf.json`, as `cdktf synth` lays it out,
  * and a project-local CLI config that installs hashicorp/aws from the mirror (linked, not copied) and
@@ -47,6 +54,7 @@ const execFileAsync = promisify(execFile);
  */
 export function terraformFolder(config: object, name = 'stack'): TerraformRun {
   const root = mkdtempSync(join(tmpdir(), 'ki-terraform-'));
+  roots.push(root);
   const dir = join(root, 'cdktf.out', 'stacks', name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config, null, 2));

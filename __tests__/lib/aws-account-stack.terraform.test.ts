@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threeEnvironments } from '../helpers/environments';
 import { synthConfig, TerraformJson } from '../helpers/synth';
-import { OFFLINE_AWS_PROVIDER, PlannedChange, initAndPlan, requireTerraform, terraformFolder } from '../helpers/terraform';
+import { OFFLINE_AWS_PROVIDER, PlannedChange, initAndPlan, removeTerraformFolders, requireTerraform, terraformFolder } from '../helpers/terraform';
 
 const ISSUER = 'https://acme.okta.com/oauth2/aus9z8y7x6';
 const CLIENT_ID = '0oa9z8y7x6w5v4u3t2s1';
@@ -39,6 +39,8 @@ function offline(stack: TerraformJson, remoteStatePath: string): TerraformJson {
     provider: { aws: [{ region, ...OFFLINE_AWS_PROVIDER }] },
   };
 }
+
+afterAll(removeTerraformFolders);
 
 beforeAll(async () => {
   requireTerraform();

@@ -13,7 +13,7 @@ import { LocalBackend, Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AwsOidcTrust } from '../../lib/aws-oidc-trust';
 import { SCANNED_SERVICES, isReadOnlyAction } from '../../lib/scanning-policy';
-import { OFFLINE_AWS_PROVIDER, PlannedChange, init, plan, requireTerraform, terraformFolder } from '../helpers/terraform';
+import { OFFLINE_AWS_PROVIDER, PlannedChange, init, plan, removeTerraformFolders, requireTerraform, terraformFolder } from '../helpers/terraform';
 
 const ISSUER = 'https://example.okta.com/oauth2/aus1a2b3c4';
 const AUDIENCE = 'api://fortanix-key-insight';
@@ -54,6 +54,8 @@ function stateWithProvider(resourceName: string): string {
     ],
   });
 }
+
+afterAll(removeTerraformFolders);
 
 beforeAll(async () => {
   requireTerraform();
