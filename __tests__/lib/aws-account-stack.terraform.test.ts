@@ -54,7 +54,7 @@ beforeAll(async () => {
       plans.set(name, await initAndPlan(folder));
     }),
   );
-}, 180_000);
+}, 300_000);
 
 it.each(ACCOUNT_STACKS)('%s plans its provider, role, policy and attachment, and nothing else', (name) => {
   expect(plans.get(name)!.map((change) => [change.type, change.actions]).sort()).toEqual([

@@ -84,7 +84,7 @@ beforeAll(async () => {
     plan(folder, ['-lock=false']),
     plan(folder, ['-refresh=false', '-lock=false', '-state=provider-exists.tfstate'], 'provider-exists.tfplan'),
   ]);
-}, 120_000);
+}, 300_000);
 
 function planned(type: string): PlannedChange[] {
   return changes.filter((change) => change.type === type);
