@@ -4,7 +4,10 @@ import { AssetRefusal, ReviewRefusal, synthesize } from './lib/synthesize';
 
 try {
   const path = configPath();
-  const warnings = synthesize(new App(), loadConfig(path), path);
+  // Read before the App exists: the App creates the output folder, and a refused file writes nothing.
+  const config = loadConfig(path);
+  // Without stack traces, a warning's annotation in manifest.json holds no path of this machine.
+  const warnings = synthesize(new App({ stackTraces: false }), config, path);
   // The cdktf CLI prints the warnings' annotations itself; run directly (npm run synth), the app does.
   if (process.env.CDKTF_CONTEXT_JSON === undefined) {
     for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`);

@@ -2,18 +2,23 @@
  * The app as `cdktf synth` runs it (scripts/app.cjs), in a fresh project folder.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configWith, minimalStack, shippedConfig, withValue } from './helpers/config';
+import { configWith, minimalStack, oneEnvironment, ROOT, withValue } from './helpers/config';
 import { filesBelow, runApp } from './helpers/app';
 
 describe('a valid configuration', () => {
-  const run = runApp(shippedConfig());
+  const run = runApp(oneEnvironment());
 
   it('synthesizes each stack into cdktf.out and exits 0', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(Object.keys(filesBelow(run.outdir)).sort()).toEqual(['manifest.json', 'stacks/key-insight-okta/cdk.tf.json']);
+    expect(Object.keys(filesBelow(run.outdir)).sort()).toEqual(['manifest.json', 'stacks/acme-key-insight/cdk.tf.json']);
+  });
+
+  it('ends with one line that names the stack and the folder it wrote', () => {
+    expect(run.stdout).toBe('Wrote 1 stack to cdktf.out: acme-key-insight\n');
   });
 
   it('writes no absolute path of this machine', () => {
@@ -37,7 +42,7 @@ describe('credentials in the environment', () => {
   };
 
   it('never reach cdktf.out', () => {
-    const run = runApp(shippedConfig(), { env: sentinels });
+    const run = runApp(oneEnvironment(), { env: sentinels });
     expect(run.status).toBe(0);
     const output = Object.values(filesBelow(run.outdir)).join('\n') + run.stdout + run.stderr;
     for (const [name, value] of Object.entries(sentinels)) {
@@ -48,7 +53,7 @@ describe('credentials in the environment', () => {
 
 describe('a refused configuration', () => {
   function refusedAfterGoodSynth(badConfig: string | object | undefined, setUp?: (cwd: string) => void) {
-    const first = runApp(shippedConfig());
+    const first = runApp(oneEnvironment());
     expect(first.status).toBe(0);
     const before = filesBelow(first.outdir);
     const cwd = join(first.outdir, '..');
@@ -68,11 +73,12 @@ describe('a refused configuration', () => {
     expect(after).toEqual(before);
   });
 
-  it('names a malformed file', () => {
-    const { second, before, after } = refusedAfterGoodSynth('{"stacks": [');
+  it('names a malformed file, with the line and column of the mistake', () => {
+    const { second, before, after } = refusedAfterGoodSynth('{\n  "stacks": [\n    }\n');
     expect(second.status).toBe(1);
-    expect(second.stderr).toMatch(/key-insight\.config\.json is not valid JSON: /);
-    expect(second.stderr).not.toMatch(/\n\s+at /);
+    expect(second.stderr).toBe(
+      `${join(second.outdir, '..', 'key-insight.config.json')} is not valid JSON at line 3, column 5: expected a value, found "}".\n`,
+    );
     expect(after).toEqual(before);
   });
 
@@ -96,8 +102,17 @@ describe('reproducible output', () => {
     NODE_OPTIONS: `--require ${join(__dirname, 'helpers', 'shifted-clock.cjs')}`,
     SHIFTED_CLOCK_OFFSET_MS: String(400 * 24 * 3600 * 1000),
   };
+  // Two environments over three stacks; an access policy for all clients draws a review warning.
+  const config = oneEnvironment();
+  config.stacks.push({
+    ...withValue(minimalStack({ name: 'ki-prod' }), 'okta.accessPolicy', { assignTo: 'all-clients' }),
+    aws: { region: 'eu-west-1', accounts: [{ accountId: '111111111111' }, { accountId: '222222222222' }] },
+    backend: { type: 's3', bucket: 'acme-state', keyPrefix: 'ki', region: 'eu-west-1' },
+  });
+  const first = runApp(config, { env: { USER: 'alice', HOME: '/home/alice', TZ: 'UTC', LANG: 'en_US.UTF-8' } });
+  const second = runApp(config, { env: { USER: 'bob', HOME: '/tmp', TZ: 'Pacific/Kiritimati', LANG: 'de_DE.UTF-8', ...shiftedClock } });
 
-  it('runs the second synth below with a clock 400 days ahead', () => {
+  it('runs the second synth with a clock 400 days ahead', () => {
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(Date.now() - performance.timeOrigin - performance.now()))'], {
       env: { PATH: process.env.PATH, ...shiftedClock },
       encoding: 'utf8',
@@ -108,19 +123,73 @@ describe('reproducible output', () => {
     expect(Math.round(aheadDays)).toBe(400);
   });
 
-  it('is byte-identical across two synths in other folders, for other users, time zones and clocks', () => {
-    const config = JSON.parse(JSON.stringify(shippedConfig()));
-    config.stacks.push(
-      { ...minimalStack({ name: 'ki-prod' }), aws: { region: 'eu-west-1', accounts: [{ accountId: '111111111111' }, { accountId: '222222222222' }] },
-        backend: { type: 's3', bucket: 'acme-state', keyPrefix: 'ki', region: 'eu-west-1' } },
-    );
-    const first = runApp(config, { env: { USER: 'alice', HOME: '/home/alice', TZ: 'UTC', LANG: 'en_US.UTF-8' } });
-    const second = runApp(config, { env: { USER: 'bob', HOME: '/tmp', TZ: 'Pacific/Kiritimati', LANG: 'de_DE.UTF-8', ...shiftedClock } });
+  it('is byte-identical across two synths in other folders, for other users, time zones and clocks, warnings included', () => {
     expect([first.status, second.status]).toEqual([0, 0]);
     expect(first.outdir).not.toBe(second.outdir);
     const firstFiles = filesBelow(first.outdir);
     expect(Object.keys(firstFiles)).toHaveLength(5);
     expect(filesBelow(second.outdir)).toEqual(firstFiles);
     expect(Object.values(firstFiles).join('\n')).not.toMatch(/alice|\/home\/|\/tmp\/|\d{4}-\d\d-\d\dT\d\d/);
+  });
+
+  it('records the warning in manifest.json without a stack trace', () => {
+    const annotations = JSON.parse(filesBelow(first.outdir)['manifest.json']).stacks['ki-prod'].annotations;
+    expect(annotations).toEqual([
+      { constructPath: 'ki-prod', level: '@cdktf/warn', message: expect.stringMatching(/^\[KI-POLICY-ALL-CLIENTS\] /) },
+    ]);
+  });
+
+  it('prints the warning, then ends with one line that names the stacks and the folder it wrote', () => {
+    expect(first.stderr).toMatch(/^Warning: \[KI-POLICY-ALL-CLIENTS\] [^\n]+\n$/);
+    expect(first.stdout).toBe(
+      'Wrote 4 stacks to cdktf.out: acme-key-insight, ki-prod, ki-prod-111111111111, ki-prod-222222222222\n',
+    );
+  });
+});
+
+describe('a refused synth through the cdktf CLI', () => {
+  const work = mkdtempSync(join(tmpdir(), 'ki-cli-refused-'));
+  writeFileSync(join(work, 'terraform.tfrc'), '');
+  const configFile = join(work, 'refused.json');
+  const stack = withValue(withValue(minimalStack(), 'aws.region', 'us-east-7'), 'okta.rule', { accessTokenLifetimeMinutes: 2000 });
+  writeFileSync(configFile, JSON.stringify(configWith(stack)));
+  const problems = [
+    `Invalid configuration in ${configFile} (2 problems):`,
+    '  - stacks[0].okta.rule.accessTokenLifetimeMinutes is 2000, but must be an integer from 5 to 1440 (minutes)',
+    "  - stacks[0].aws.region is \"us-east-7\", but must be an AWS region such as us-east-1 or eu-west-1 (one the AWS SDK's partition data lists)",
+  ];
+  const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', join(work, 'cdktf.out')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: work,
+      CHECKPOINT_DISABLE: '1',
+      TF_CLI_CONFIG_FILE: join(work, 'terraform.tfrc'),
+      KEY_INSIGHT_CONFIG: configFile,
+    },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const occurrences = (text: string, line: string) => text.split(line).length - 1;
+
+  it('exits 1 and writes no output folder', () => {
+    expect(result.status).toBe(1);
+    expect(existsSync(join(work, 'cdktf.out'))).toBe(false);
+  });
+
+  // The app writes the problems once, to stderr; the cdktf CLI shows that stderr twice: as it arrives,
+  // in its log on stdout, and again in the error report it ends with, on stderr.
+  const lines = problems.map((line, index) => [index === 0 ? 'the heading' : `problem ${index}`, line]);
+
+  it.each(lines)('names %s once in the error report on stderr', (_, line) => {
+    expect(occurrences(result.stderr, line)).toBe(1);
+  });
+
+  it.each(lines)('names %s once in the log on stdout', (_, line) => {
+    expect(occurrences(result.stdout, line)).toBe(1);
+  });
+
+  it('shows no stack trace', () => {
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -20,6 +20,8 @@ export interface StackSelection {
 export interface OutputsOptions extends StackSelection {
   readonly format: OutputFormat;
   readonly showSecret: boolean;
+  /** List the member accounts of an organization environment by asking AWS Organizations. */
+  readonly accounts: boolean;
 }
 
 export interface VerifyOptions extends StackSelection {
@@ -43,6 +45,7 @@ const OUTPUTS_OPTIONS = {
   ...STACK_SELECTION_OPTIONS,
   format: { type: 'string' },
   'show-secret': { type: 'boolean' },
+  accounts: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 const VERIFY_OPTIONS = {
@@ -66,7 +69,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       if (values.help) return { command: 'help', topic: command };
       return {
         command,
-        options: { ...stackSelection(values), format: outputFormat(values.format), showSecret: values['show-secret'] ?? false },
+        options: { ...stackSelection(values), format: outputFormat(values.format), showSecret: values['show-secret'] ?? false, accounts: values.accounts ?? false },
       };
     }
     case 'verify': {

@@ -1,5 +1,6 @@
 import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation, type OutputsOptions } from './args';
 import { EXIT_CODES } from './exit-codes';
+import { withOrganization } from './organization-outputs';
 import { renderOutputs } from './outputs-command';
 import { Redactor } from './redactor';
 import { INCLUDE_SENSITIVE_FLAG, loadSetup } from './stack-outputs';
@@ -9,7 +10,7 @@ const HELP = {
   general: `key-insight: hand a deployed stack's Okta and AWS setup to Fortanix Key Insight
 
 Usage:
-  key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret]
+  key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret] [--accounts]
   key-insight verify  [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
 
 Both read the file written by
@@ -18,7 +19,7 @@ Both read the file written by
 
 Exit codes: 0 all good, 1 a check failed, 2 usage error (bad option, missing or malformed file, unknown stack, missing secret).
 `,
-  outputs: `key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret]
+  outputs: `key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret] [--accounts]
 
 Prints what Key Insight's IdP configuration and AWS connection ask for: Client ID, Client Secret,
 Well-known URL, Scopes, and the role ARN of every AWS account of the stack.
@@ -26,6 +27,8 @@ Well-known URL, Scopes, and the role ARN of every AWS account of the stack.
   --format json    JSON only, for scripts
   --format env     KEY=value lines, quoted for POSIX shells
   --show-secret    print the client secret (masked otherwise)
+  --accounts       organization environments: list the member accounts' role ARNs by asking AWS
+                   Organizations with your AWS credentials (honours AWS_ENDPOINT_URL_ORGANIZATIONS)
 `,
   verify: `key-insight verify [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
 
@@ -59,7 +62,7 @@ export async function main(argv: readonly string[], streams: Streams = processSt
         print.stdout(HELP[invocation.topic ?? 'general']);
         return EXIT_CODES.ok;
       case 'outputs':
-        return outputsCommand(invocation.options, redactor, print);
+        return await outputsCommand(invocation.options, redactor, print);
       case 'verify': {
         // Loaded on demand, so that `outputs` does not pay for compiling the verify modules.
         const { verifyCommand } = require('./verify/verify-command') as typeof import('./verify/verify-command');
@@ -76,13 +79,13 @@ export async function main(argv: readonly string[], streams: Streams = processSt
   }
 }
 
-function outputsCommand(options: OutputsOptions, redactor: Redactor, print: Streams): number {
+async function outputsCommand(options: OutputsOptions, redactor: Redactor, print: Streams): Promise<number> {
   const setup = loadSetup(options.outputsFile, options.stack);
   if (setup.clientSecret !== undefined && !options.showSecret) redactor.addSecret(setup.clientSecret);
-  const rendered = renderOutputs(setup, options);
+  const rendered = await withOrganization(renderOutputs(setup, options), setup, options);
   print.stdout(rendered.stdout);
   if (rendered.stderr !== '') print.stderr(rendered.stderr);
-  return EXIT_CODES.ok;
+  return rendered.exitCode;
 }
 
 function processStreams(): Streams {

@@ -4,8 +4,10 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { ASSUME_ROLE_ACTION } from './aws-facts';
-import { IAM_ROLE_SESSION_SECONDS, ScannedService, isReadOnlyAction, scanningActions } from './scanning-policy';
+import { IAM_ROLE_SESSION_SECONDS, ScannedService, isReadOnlyAction } from './scanning-policy';
+import { PolicyDocument, scanningPolicyDocument, trustPolicyDocument } from './trust-policy';
+
+export type { PolicyDocument, PolicyStatement } from './trust-policy';
 
 export interface AwsOidcTrustProps {
   /** The authorization server's issuer (`https://...`); may be a token known after apply. */
@@ -27,21 +29,12 @@ export interface AwsOidcTrustProps {
   readonly managedPolicyArns?: readonly string[];
   /** @default - no tags */
   readonly tags?: Readonly<Record<string, string>>;
-}
-
-/** An IAM policy document, kept as data so that tests and the review can read it before it is rendered. */
-export interface PolicyDocument {
-  readonly Version: '2012-10-17';
-  readonly Statement: readonly PolicyStatement[];
-}
-
-export interface PolicyStatement {
-  readonly Sid: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Action: string | readonly string[];
-  readonly Resource?: string;
-  readonly Principal?: { readonly Federated: string };
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * Read-only actions the scanning policy allows besides the scanned services' (the management
+   * account's role of an organization environment reads the organization's accounts).
+   * @default - none
+   */
+  readonly extraReadActions?: readonly string[];
 }
 
 /** What the trust policy's conditions require: `<keyPrefix>:aud` = audience, `<keyPrefix>:sub` = client ID. */
@@ -83,23 +76,12 @@ export class AwsOidcTrust extends Construct {
     this.oidcProviderArn = this.oidcProvider.arn;
     const issuerHostPath = stripScheme(props.issuerUrl);
     this.trustConditions = { keyPrefix: issuerHostPath, audience: props.audience, clientId: props.clientId };
-    this.trustPolicy = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'KeyInsightAssumesWithOktaToken',
-          Effect: 'Allow',
-          Principal: { Federated: this.oidcProviderArn },
-          Action: ASSUME_ROLE_ACTION,
-          Condition: {
-            StringEquals: {
-              [`${issuerHostPath}:aud`]: props.audience,
-              [`${issuerHostPath}:sub`]: props.clientId,
-            },
-          },
-        },
-      ],
-    };
+    this.trustPolicy = trustPolicyDocument({
+      issuerHostPath,
+      audience: props.audience,
+      clientId: props.clientId,
+      oidcProviderArn: this.oidcProviderArn,
+    });
 
     this.role = new IamRole(this, 'Role', {
       name: props.roleName,
@@ -112,17 +94,7 @@ export class AwsOidcTrust extends Construct {
     this.roleArn = this.role.arn;
     const roleName = this.role.name;
 
-    this.scanningPolicyDocument = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'FortanixFkiScannerPermissions',
-          Effect: 'Allow',
-          Action: scanningActions(props.scannedServices),
-          Resource: '*',
-        },
-      ],
-    };
+    this.scanningPolicyDocument = scanningPolicyDocument(props.scannedServices, props.extraReadActions);
 
     this.scanningPolicy = new IamPolicy(this, 'ScanningPolicy', {
       name: `${props.roleName}-scanning`,
@@ -142,7 +114,7 @@ export class AwsOidcTrust extends Construct {
 }
 
 /** IAM's condition keys name the provider by its URL without `https://`. */
-function stripScheme(url: string): string {
+export function stripScheme(url: string): string {
   return Token.isUnresolved(url) ? Fn.replace(url, 'https://', '') : url.replace(/^https:\/\//, '');
 }
 
@@ -155,7 +127,8 @@ function validate(props: AwsOidcTrustProps): void {
   if (!Token.isUnresolved(props.issuerUrl) && !/^https:\/\/[^\s?#]+$/.test(props.issuerUrl)) {
     throw new Error(`issuerUrl is set to ${props.issuerUrl}, but must be an https:// URL without query or fragment`);
   }
-  const notReadOnly = scanningActions(props.scannedServices).filter((action) => !isReadOnlyAction(action));
+  const actions = scanningPolicyDocument(props.scannedServices, props.extraReadActions).Statement.flatMap((statement) => statement.Action);
+  const notReadOnly = actions.filter((action) => !isReadOnlyAction(action));
   if (notReadOnly.length > 0) {
     throw new Error(`the scanning policy would allow ${notReadOnly.join(', ')}, but only read-only actions are allowed`);
   }

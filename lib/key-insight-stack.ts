@@ -7,13 +7,10 @@ import { configureBackend } from './backend';
 import type { StackConfig } from './config';
 import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
+import { OrganizationStackSet } from './organization-stack-set';
 import { OUTPUT_NAMES } from './outputs';
-import { accountStackName } from './stack-names';
-
-/** The role Key Insight assumes, when the configuration names none. */
-export function defaultRoleName(stackName: string): string {
-  return `${stackName}-scanner`;
-}
+import { accountStackName, defaultRoleName } from './stack-names';
+import { ORGANIZATION_READ_ACTIONS } from './trust-policy';
 
 /**
  * One environment's Okta half: the client-credentials setup and the outputs Key Insight is given.
@@ -24,6 +21,8 @@ export class KeyInsightStack extends TerraformStack {
   public readonly okta: OktaClientCredentials;
   /** The AWS half, when this stack holds it (no `aws.accounts`). */
   public readonly aws?: AwsOidcTrust;
+  /** The StackSet for the member accounts, when the environment onboards an organization. */
+  public readonly organization?: OrganizationStackSet;
 
   constructor(scope: Construct, config: StackConfig) {
     super(scope, config.name);
@@ -56,6 +55,11 @@ export class KeyInsightStack extends TerraformStack {
       new AwsProvider(this, 'aws', { region: config.aws.region });
       this.aws = new AwsOidcTrust(this, 'Aws', awsProps(config, this.okta));
       Object.assign(outputs, awsOutputs(this.aws));
+    }
+
+    if (config.aws.organization) {
+      this.organization = new OrganizationStackSet(this, 'Organization', organizationProps(config, this.okta));
+      Object.assign(outputs, organizationOutputs(this.organization, config));
     }
 
     for (const [name, output] of Object.entries(outputs)) {
@@ -132,6 +136,48 @@ function awsProps(config: StackConfig, okta: OktaClientCredentials) {
     scannedServices: aws.scanning.services,
     managedPolicyArns: aws.scanning.managedPolicyArns,
     tags: config.tags,
+    extraReadActions: aws.organization ? ORGANIZATION_READ_ACTIONS : undefined,
+  };
+}
+
+function organizationProps(config: StackConfig, okta: OktaClientCredentials) {
+  const { aws } = config;
+  const organization = aws.organization!;
+  return {
+    environmentName: config.name,
+    issuerUrl: okta.issuer,
+    audience: okta.audience,
+    clientId: okta.clientId,
+    roleName: aws.role.name ?? defaultRoleName(config.name),
+    maxSessionDurationSeconds: aws.role.maxSessionDurationSeconds,
+    permissionsBoundaryArn: aws.role.permissionsBoundaryArn,
+    thumbprints: aws.oidcProvider.thumbprints,
+    scannedServices: aws.scanning.services,
+    managedPolicyArns: aws.scanning.managedPolicyArns,
+    organizationalUnitIds: organization.organizationalUnitIds,
+    autoDeployment: organization.autoDeployment,
+    callAs: organization.callAs,
+    maxConcurrentPercentage: organization.maxConcurrentPercentage,
+    failureTolerancePercentage: organization.failureTolerancePercentage,
+    region: aws.region,
+    tags: config.tags,
+  };
+}
+
+function organizationOutputs(organization: OrganizationStackSet, config: StackConfig) {
+  return {
+    [OUTPUT_NAMES.awsStackSetName]: {
+      value: organization.stackSetName,
+      description: 'The CloudFormation StackSet that creates the scanning role in every member account.',
+    },
+    [OUTPUT_NAMES.awsMemberRoleName]: {
+      value: organization.memberRoleName,
+      description: "The scanning role's name in every member account: arn:aws:iam::<account id>:role/<name>.",
+    },
+    [OUTPUT_NAMES.awsOrganizationalUnitIds]: {
+      value: [...config.aws.organization!.organizationalUnitIds],
+      description: 'The organizational units (or root) whose accounts the StackSet deploys to.',
+    },
   };
 }
 

@@ -12,4 +12,7 @@ export const OUTPUT_NAMES = {
   scopes: 'scopes',
   awsRoleArn: 'aws_role_arn',
   awsOidcProviderArn: 'aws_oidc_provider_arn',
+  awsStackSetName: 'aws_stack_set_name',
+  awsMemberRoleName: 'aws_member_role_name',
+  awsOrganizationalUnitIds: 'aws_organizational_unit_ids',
 } as const;

@@ -14,3 +14,8 @@ export function accountIdOfStack(environmentName: string, stackName: string): st
   const accountId = stackName.slice(prefix.length);
   return ACCOUNT_ID.test(accountId) ? accountId : undefined;
 }
+
+/** The role Key Insight assumes, when the configuration names none. */
+export function defaultRoleName(stackName: string): string {
+  return `${stackName}-scanner`;
+}

@@ -15,8 +15,21 @@ function pruneStaleStacks(outdir) {
   }
 }
 
+/** Run directly (the cdktf CLI reports for itself), the last line says what the synth wrote and where. */
+function reportWritten(outdir) {
+  if (process.env.CDKTF_CONTEXT_JSON !== undefined) return;
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const names = Object.keys(manifest.stacks);
+  const relative = path.relative(process.cwd(), outdir);
+  const folder = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : outdir;
+  process.stdout.write(`Wrote ${names.length} ${names.length === 1 ? 'stack' : 'stacks'} to ${folder}: ${names.join(', ')}\n`);
+}
+
 buildApp().then((app) => {
   require(app);
   // A refused synth wrote nothing, and leaves cdktf.out as it was.
-  if (!process.exitCode) pruneStaleStacks(path.resolve(process.env.CDKTF_OUTDIR || 'cdktf.out'));
+  if (process.exitCode) return;
+  const outdir = path.resolve(process.env.CDKTF_OUTDIR || 'cdktf.out');
+  pruneStaleStacks(outdir);
+  reportWritten(outdir);
 });

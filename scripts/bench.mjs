@@ -23,6 +23,7 @@ import { writeBaseline } from './bench/baseline.mjs';
 import { requireCleanCommit } from './bench/checkout.mjs';
 import { describeMachine } from './bench/machine.mjs';
 import { hasGnuTime, measure } from './bench/measure.mjs';
+import { measureOrganization, renderOrganization } from './bench/organization.mjs';
 import { formatKib, formatSeconds, renderReport } from './bench/report.mjs';
 import { stackCount, summarizeResourceSet } from './bench/resource-set.mjs';
 import { linearFit, median } from './bench/stats.mjs';
@@ -292,6 +293,7 @@ async function run(options, work, checkout) {
   await checkSameResourceSet(ctx);
   const synthRuns = await measureSynth(ctx, options.rounds);
   const scalingRuns = await measureScaling(ctx, options.rounds);
+  const organizationRuns = await measureOrganization({ project: ctx.project, work: ctx.work, env: ctx.env, rounds: options.rounds, log });
   const testRuns = await measureTests(ctx, options.testRuns);
 
   const scaling = scalingRuns.map(({ results, ...scalingCase }) => ({ ...scalingCase, ...summarize(results) }));
@@ -307,6 +309,7 @@ async function run(options, work, checkout) {
     linearity: scalingFits(scaling),
     tests: Object.fromEntries(Object.entries(testRuns).map(([id, results]) => [id, summarize(results)])),
   });
+  report.text = `${report.text}\n${renderOrganization(organizationRuns, options.rounds)}`;
   process.stdout.write(`\n${report.text}\n`);
   if (!options.write) {
     log(`${options.quick ? '--quick' : '--no-write'}: ${reportFile} left as it was`);

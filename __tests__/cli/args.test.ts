@@ -1,11 +1,15 @@
 import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation } from '../../cli/args';
 
 describe('parseInvocation', () => {
-  it('defaults outputs to the table format, the default file, and a masked secret', () => {
+  it('defaults outputs to the table format, the default file, a masked secret and no account listing', () => {
     expect(parseInvocation(['outputs'])).toEqual({
       command: 'outputs',
-      options: { outputsFile: DEFAULT_OUTPUTS_FILE, format: 'table', showSecret: false },
+      options: { outputsFile: DEFAULT_OUTPUTS_FILE, format: 'table', showSecret: false, accounts: false },
     });
+  });
+
+  it('asks for the member accounts with --accounts', () => {
+    expect(parseInvocation(['outputs', '--accounts'])).toMatchObject({ command: 'outputs', options: { accounts: true } });
   });
 
   it('defaults verify to text, a 10 s timeout and no STS exchange', () => {
@@ -37,7 +41,7 @@ describe('parseInvocation', () => {
 
   it('refuses an option the command does not have, listing the ones it has', () => {
     expect(() => parseInvocation(['outputs', '--json'])).toThrow(
-      "Unknown option '--json' for outputs (options: --outputs-file, --stack, --help, --format, --show-secret)",
+      "Unknown option '--json' for outputs (options: --outputs-file, --stack, --help, --format, --show-secret, --accounts)",
     );
   });
 

@@ -1,7 +1,7 @@
 import { TerraformVariable, Testing, TerraformStack } from 'cdktf';
 import { AwsOidcTrust, AwsOidcTrustProps } from '../../lib/aws-oidc-trust';
 import { SCANNED_SERVICES, SERVICE_ACTIONS, accessLevel, isReadOnlyAction, scanningActions } from '../../lib/scanning-policy';
-import { configWith, minimalStack, shippedConfig, withValue } from '../helpers/config';
+import { configWith, minimalStack, oneEnvironment, withValue } from '../helpers/config';
 import { onlyResource, resourcesOf, synthConfig, TerraformJson } from '../helpers/synth';
 
 const ISSUER = 'https://example.okta.com/oauth2/aus1a2b3c4';
@@ -211,7 +211,7 @@ describe('tags', () => {
 
 describe('the AWS half of the stack', () => {
   it('reads nothing from AWS at plan time: no data sources', () => {
-    const stack = Object.values(synthConfig(shippedConfig()))[0];
+    const stack = Object.values(synthConfig(oneEnvironment()))[0];
     expect(stack.data).toBeUndefined();
   });
 

@@ -1,4 +1,4 @@
-import { configWith, minimalStack, shippedConfig } from '../helpers/config';
+import { configWith, minimalStack, oneEnvironment } from '../helpers/config';
 import { synthConfig } from '../helpers/synth';
 
 const OUTPUTS = [
@@ -14,11 +14,11 @@ const OUTPUTS = [
 ];
 
 describe('a stack without an accounts list', () => {
-  const stacks = synthConfig(shippedConfig());
-  const stack = stacks['key-insight-okta'];
+  const stacks = synthConfig(oneEnvironment());
+  const stack = stacks['acme-key-insight'];
 
   it('is one stack, named by the configuration', () => {
-    expect(Object.keys(stacks)).toEqual(['key-insight-okta']);
+    expect(Object.keys(stacks)).toEqual(['acme-key-insight']);
   });
 
   it('declares every output Key Insight needs, each with a description', () => {
@@ -38,7 +38,7 @@ describe('a stack without an accounts list', () => {
     expect(issuer).toMatch(/^\$\{okta_auth_server\.\w+\.issuer\}$/);
     expect(stack.output!.metadata_uri.value).toBe(`${issuer}/.well-known/oauth-authorization-server`);
     expect(stack.output!.token_endpoint.value).toBe(`${issuer}/v1/token`);
-    expect(stack.output!.audience.value).toBe('api://fortanix-key-insight');
+    expect(stack.output!.audience.value).toBe('api://acme-key-insight');
     expect(stack.output!.scopes.value).toEqual([expect.stringMatching(/^\$\{okta_auth_server_scope\.\w+\.name\}$/)]);
   });
 
@@ -50,7 +50,7 @@ describe('a stack without an accounts list', () => {
   });
 
   it('configures the AWS provider with the region only, and the Okta provider with nothing', () => {
-    expect(stack.provider).toEqual({ aws: [{ region: 'us-east-1' }], okta: [{}] });
+    expect(stack.provider).toEqual({ aws: [{ region: 'eu-central-1' }], okta: [{}] });
   });
 
   it("keeps the app's resource ID that the README's secret rotation names", () => {
@@ -58,7 +58,7 @@ describe('a stack without an accounts list', () => {
   });
 
   it('keeps local state at the project root through a path relative to the stack folder', () => {
-    expect(stack.terraform.backend).toEqual({ local: { path: '../../../terraform.key-insight-okta.tfstate' } });
+    expect(stack.terraform.backend).toEqual({ local: { path: '../../../terraform.acme-key-insight.tfstate' } });
   });
 });
 

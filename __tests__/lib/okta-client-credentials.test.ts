@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { OktaClientCredentials, OktaClientCredentialsProps } from '../../lib/okta-client-credentials';
-import { configWith, minimalStack, shippedConfig, withValue, ROOT } from '../helpers/config';
+import { configWith, minimalStack, oneEnvironment, withValue, ROOT } from '../helpers/config';
 import { onlyResource, resourcesOf, synthConfig, TerraformJson } from '../helpers/synth';
 
 const OKTA_TYPES = [
@@ -139,7 +139,7 @@ describe('the rule', () => {
 
 describe('the okta/okta provider', () => {
   it('is pinned to the 6.x line, not the 4.20.0 the bindings were generated from', () => {
-    const stack = Object.values(synthConfig(shippedConfig()))[0];
+    const stack = Object.values(synthConfig(oneEnvironment()))[0];
     expect(stack.terraform.required_providers.okta).toEqual({ source: 'okta/okta', version: '~> 6.12' });
   });
 });
@@ -154,7 +154,7 @@ describe('compatibility with okta/okta 6.12.0', () => {
     'okta.accessPolicy',
     { name: 'P', description: 'D', assignTo: 'all-clients' },
   );
-  const stacks = [shippedConfig(), configWith(everything)].map((config) => Object.values(synthConfig(config))[0]);
+  const stacks = [oneEnvironment(), configWith(everything)].map((config) => Object.values(synthConfig(config))[0]);
 
   it.each(OKTA_TYPES)('emits for %s only attributes that 6.12.0 accepts as input', (type) => {
     for (const stack of stacks) {

@@ -9,6 +9,7 @@ import { synthesize } from '../../lib/synthesize';
 import { RULES } from '../../lib/review/rules';
 import { trustConditions } from '../../lib/review/rules/trust-conditions';
 import { configWith, minimalStack, withValue } from '../helpers/config';
+import { organizationStack, templateOf } from '../helpers/organization';
 
 type Change = (stacks: { environment: KeyInsightStack; accounts: AwsAccountStack[] }) => void;
 
@@ -296,6 +297,125 @@ describe('KI-EXTRA-POLICIES (warning)', () => {
   });
 });
 
+describe('inside the member-account template of an organization environment', () => {
+  const TEMPLATE_ROLE = 'ki-test/Organization/StackSet/template/ScannerRole';
+
+  /** Rewrites the StackSet's template as an override would, after the constructs wrote it. */
+  const rewriteTemplate =
+    (edit: (template: any) => void): Change =>
+    ({ environment }) => {
+      const stackSet = environment.organization!;
+      const template = templateOf(stackSet.templateBody);
+      edit(template);
+      stackSet.stackSet.addOverride('template_body', JSON.stringify(template).replace(/\$\{/g, '$$${'));
+    };
+  const rewriteTrust = (edit: (policy: any) => void) =>
+    rewriteTemplate((template) => {
+      const properties = template.Resources.ScannerRole.Properties;
+      const policy = JSON.parse(properties.AssumeRolePolicyDocument['Fn::Sub']);
+      edit(policy);
+      properties.AssumeRolePolicyDocument['Fn::Sub'] = JSON.stringify(policy);
+    });
+
+  it('passes every rule as written', () => {
+    expect(idsOf(organizationStack())).toEqual([]);
+  });
+
+  it('fails a template trust without the :sub condition (KI-TRUST-CONDITIONS)', () => {
+    const change = rewriteTrust((policy) => {
+      delete policy.Statement[0].Condition.StringEquals['${IssuerHostPath}:sub'];
+    });
+    const [finding] = findings(organizationStack(), change);
+    expect(finding.id).toBe('KI-TRUST-CONDITIONS');
+    expect(finding.where).toEqual([expect.stringMatching(/^ki-test\/Organization\/StackSet\/template\/ScannerRole \(<issuer host\/path>:sub is missing, expected "\$\{TfToken\[TOKEN\.\d+\]\}"\)$/)]);
+    expect(finding.where[0].startsWith(TEMPLATE_ROLE)).toBe(true);
+  });
+
+  it('fails a template trust whose :aud condition holds another audience (KI-TRUST-CONDITIONS)', () => {
+    const change = rewriteTrust((policy) => {
+      policy.Statement[0].Condition.StringEquals['${IssuerHostPath}:aud'] = 'api://another-audience';
+    });
+    const [finding] = findings(organizationStack(), change);
+    expect([finding.id, finding.where]).toEqual([
+      'KI-TRUST-CONDITIONS',
+      [`${TEMPLATE_ROLE} (<issuer host/path>:aud is "api://another-audience", expected "api://key-insight-test")`],
+    ]);
+  });
+
+  it('fails a template trust that also lets an AWS principal assume the role (KI-TRUST-PRINCIPAL)', () => {
+    const change = rewriteTrust((policy) => {
+      policy.Statement[0].Principal.AWS = '*';
+    });
+    const [finding] = findings(organizationStack(), change);
+    expect([finding.id, finding.where]).toEqual(['KI-TRUST-PRINCIPAL', [TEMPLATE_ROLE]]);
+  });
+
+  it('fails a wildcard audience in the management role and in the template role (KI-TRUST-WILDCARD)', () => {
+    const stack = withValue(organizationStack(), 'okta.authorizationServer.audience', 'api://key-insight-*');
+    const [finding] = findings(stack);
+    expect([finding.id, finding.where]).toEqual(['KI-TRUST-WILDCARD', ['ki-test/Aws/Role', TEMPLATE_ROLE]]);
+  });
+
+  it('fails a template scanning policy that can decrypt (KI-SCAN-READONLY)', () => {
+    const change = rewriteTemplate((template) => {
+      template.Resources.ScanningPolicy.Properties.PolicyDocument.Statement[0].Action.push('kms:Decrypt');
+    });
+    const [finding] = findings(organizationStack(), change);
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', ['ki-test/Organization/StackSet/template/ScanningPolicy (kms:Decrypt)']]);
+  });
+
+  it('fails an inline policy added to the template role (KI-SCAN-READONLY)', () => {
+    const change = rewriteTemplate((template) => {
+      template.Resources.ScannerRole.Properties.Policies = [
+        { PolicyName: 'more', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } },
+      ];
+    });
+    const [finding] = findings(organizationStack(), change);
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', [`${TEMPLATE_ROLE}/Policies[0] (s3:GetObject)`]]);
+  });
+
+  it("fails a template provider whose client IDs lack the server's audience (KI-OIDC-AUDIENCE)", () => {
+    const change = rewriteTemplate((template) => {
+      template.Resources.OidcProvider.Properties.ClientIdList = ['sts.amazonaws.com'];
+    });
+    const [finding] = findings(organizationStack(), change);
+    expect([finding.id, finding.where]).toEqual(['KI-OIDC-AUDIENCE', ['ki-test/Organization/StackSet/template/OidcProvider']]);
+  });
+
+  it('warns about long sessions of the management role and the template role (KI-ROLE-SESSION)', () => {
+    const [finding] = findings(withValue(organizationStack(), 'aws.role.maxSessionDurationSeconds', 3601));
+    expect([finding.id, finding.where]).toEqual(['KI-ROLE-SESSION', ['ki-test/Aws/Role (3601 seconds)', `${TEMPLATE_ROLE} (3601 seconds)`]]);
+  });
+
+  it('warns about extra managed policies on the template role (KI-EXTRA-POLICIES)', () => {
+    const stack = withValue(organizationStack(), 'aws.scanning.managedPolicyArns', ['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    const [finding] = findings(stack);
+    expect([finding.id, finding.where]).toEqual([
+      'KI-EXTRA-POLICIES',
+      [
+        'ki-test/Aws/ManagedPolicyAttachment0 (arn:aws:iam::aws:policy/ReadOnlyAccess)',
+        `${TEMPLATE_ROLE}/ManagedPolicyArns[0] (arn:aws:iam::aws:policy/ReadOnlyAccess)`,
+      ],
+    ]);
+  });
+});
+
+describe('KI-ORG-NO-AUTO-DEPLOY (warning)', () => {
+  it('warns about a StackSet without automatic deployment', () => {
+    const [finding] = findings(organizationStack({ autoDeployment: false }));
+    expect([finding.id, finding.level, finding.where]).toEqual(['KI-ORG-NO-AUTO-DEPLOY', 'warning', ['ki-test/Organization/StackSet']]);
+  });
+
+  it('is quiet with automatic deployment', () => {
+    expect(idsOf(organizationStack({ autoDeployment: true }))).toEqual([]);
+  });
+
+  it('can be acknowledged', () => {
+    const stack = { ...organizationStack({ autoDeployment: false }), acknowledge: [{ id: 'KI-ORG-NO-AUTO-DEPLOY', reason: 'Accounts join only through our account factory' }] };
+    expect(idsOf(stack)).toEqual([]);
+  });
+});
+
 describe('acknowledgements', () => {
   const longTokens = withValue(minimalStack(), 'okta.rule', { accessTokenLifetimeMinutes: 120 });
 
@@ -307,7 +427,7 @@ describe('acknowledgements', () => {
   it('cannot silence an error', () => {
     const stack = { ...minimalStack(), acknowledge: [{ id: 'KI-TRUST-WILDCARD', reason: 'We really want this' }] };
     expect(() => synthesize(Testing.app(), parseConfig(configWith(stack)))).toThrow(
-      'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES (errors cannot be acknowledged)',
+      'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY (errors cannot be acknowledged)',
     );
   });
 

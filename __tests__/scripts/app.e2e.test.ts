@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesBelow } from '../helpers/app';
-import { ROOT } from '../helpers/config';
+import { configWith, minimalStack, ROOT } from '../helpers/config';
 import { threeEnvironments } from '../helpers/environments';
 
 const work = mkdtempSync(join(tmpdir(), 'ki-direct-'));
@@ -40,7 +40,9 @@ it('writes the same files as `npx cdktf synth` running main.ts unbundled, byte f
 
 it('removes the folders of stacks no longer configured, as `cdktf synth` does', () => {
   const outdir = join(work, 'pruned');
+  const oneStackFile = join(work, 'one-stack.json');
+  writeFileSync(oneStackFile, JSON.stringify(configWith(minimalStack({ name: 'ki-only' }))));
   run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: configFile, CDKTF_OUTDIR: outdir });
-  run(process.execPath, ['scripts/app.cjs'], { CDKTF_OUTDIR: outdir });
-  expect(Object.keys(filesBelow(outdir)).sort()).toEqual(['manifest.json', 'stacks/key-insight-okta/cdk.tf.json']);
+  run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: oneStackFile, CDKTF_OUTDIR: outdir });
+  expect(Object.keys(filesBelow(outdir)).sort()).toEqual(['manifest.json', 'stacks/ki-only/cdk.tf.json']);
 });

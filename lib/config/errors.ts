@@ -33,10 +33,18 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+/** One problem: the field, and either what it must be or (`sentence`) the rest of the sentence. */
+interface Problem {
+  readonly where: string;
+  readonly shown: string;
+  readonly text: string;
+  readonly sentence: boolean;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): Problem | string {
   const where = formatPath(issue.path) || 'the configuration';
   if (issue.code === 'unrecognized_keys') {
-    const allowedKeys = allowedKeysAt(issue.path, input);
+    const allowedKeys = Object.keys(objectSchemaAt(issue.path, input)?.shape ?? {});
     const keys = issue.keys.map((key) => JSON.stringify(key)).join(', ');
     const noun = issue.keys.length === 1 ? 'an unknown key' : 'unknown keys';
     return `${where} has ${noun} ${keys}; allowed keys: ${allowedKeys.join(', ')}`;
@@ -49,7 +57,51 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const value = valueAt(input, issue.path);
   const hasValue = value !== undefined || hasKey(input, issue.path);
   const shown = hasValue ? `is ${preview(value)}` : 'is missing';
-  return `${where} ${shown}, but must be ${issue.message}`;
+  const sentence = issue.code === 'custom' && issue.params?.sentence === true;
+  const text =
+    (issue.code === 'invalid_type' && issue.expected === 'object' && objectAllowed(issue.path, input)) || issue.message;
+  return { where, shown, text, sentence };
+}
+
+/**
+ * What an object field must be, in place of the schema library's "expected object" wording: the keys
+ * it must have, and the ones it may have.
+ */
+function objectAllowed(path: readonly PropertyKey[], input: unknown): string | undefined {
+  const shape: Record<string, z.ZodType> | undefined = objectSchemaAt(path, input)?.shape;
+  if (shape === undefined) return undefined;
+  const keys = Object.keys(shape);
+  const required = keys.filter((key) => !shape[key].safeParse(undefined).success);
+  const optional = keys.filter((key) => !required.includes(key));
+  if (required.length === 0) return `an object with any of ${optional.join(', ')}`;
+  const must = required.length === 1 ? required[0] : `${required.slice(0, -1).join(', ')} and ${required[required.length - 1]}`;
+  return optional.length === 0 ? `an object with ${must}` : `an object with ${must}, and optionally ${optional.join(', ')}`;
+}
+
+/** Each problem once: the schema can find several for one field (a refinement, and a check inside it). */
+function problemLines(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
+  const byField = new Map<string, { where: string; shown: string; allowed: string[] }>();
+  const lines: (string | { field: string })[] = [];
+  for (const issue of issues) {
+    const problem = describeIssue(issue, input);
+    if (typeof problem === 'string' || problem.sentence) {
+      const line = typeof problem === 'string' ? problem : `${problem.where} ${problem.shown}, ${problem.text}`;
+      if (!lines.includes(line)) lines.push(line);
+      continue;
+    }
+    const field = byField.get(problem.where);
+    if (field === undefined) {
+      byField.set(problem.where, { where: problem.where, shown: problem.shown, allowed: [problem.text] });
+      lines.push({ field: problem.where });
+    } else if (!field.allowed.includes(problem.text)) {
+      field.allowed.push(problem.text);
+    }
+  }
+  return lines.map((line) => {
+    if (typeof line === 'string') return `  - ${line}`;
+    const { where, shown, allowed } = byField.get(line.field)!;
+    return `  - ${where} ${shown}, but must be ${allowed.join(', and ')}`;
+  });
 }
 
 function hasKey(root: unknown, path: readonly PropertyKey[]): boolean {
@@ -58,8 +110,8 @@ function hasKey(root: unknown, path: readonly PropertyKey[]): boolean {
   return parent !== null && typeof parent === 'object' && Object.prototype.hasOwnProperty.call(parent, path[path.length - 1]);
 }
 
-/** The keys the schema allows at a path, for the "unknown key" message. */
-function allowedKeysAt(path: readonly PropertyKey[], input: unknown): string[] {
+/** The object schema at a path, following the input through lists, maps and the backend's options. */
+function objectSchemaAt(path: readonly PropertyKey[], input: unknown): z.ZodObject | undefined {
   let schema: z.ZodType = configSchema;
   let value: unknown = input;
   for (const key of path) {
@@ -68,9 +120,10 @@ function allowedKeysAt(path: readonly PropertyKey[], input: unknown): string[] {
     else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
     else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
     value = valueAt(value, [key]);
+    if (schema === undefined) return undefined;
   }
   schema = pickOption(unwrap(schema), value);
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  return schema instanceof z.ZodObject ? schema : undefined;
 }
 
 /** For a union such as the backend, the option the input's `type` selects. */
@@ -106,10 +159,7 @@ export function parseConfig(input: unknown, source = DEFAULT_CONFIG_FILE): KeyIn
   if (prototypeKeys.length > 0) throw refusal(source, prototypeKeys);
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;
-  throw refusal(
-    source,
-    result.error.issues.map((issue) => `  - ${describeIssue(issue, input)}`),
-  );
+  throw refusal(source, problemLines(result.error.issues, input));
 }
 
 export function refusal(source: string, lines: string[]): ConfigError {

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, OKTA_RESERVED_SCOPES } from '../okta-facts';
+import { isAwsRegion } from '../aws-regions';
 import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from '../scanning-policy';
-import { accountStackName } from '../stack-names';
+import { accountStackName, defaultRoleName } from '../stack-names';
 
 // Control characters would end up in Terraform strings and Okta's UI unseen.
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
@@ -46,7 +47,6 @@ const TFC_ORGANIZATION = /^[A-Za-z0-9_-]{1,90}$/;
 const TFC_NAME_PREFIX = /^[A-Za-z0-9_-]{0,40}$/;
 const TFC_PROJECT = /^[A-Za-z0-9 _-]{1,40}$/;
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?$/;
-const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 // An audience is a URI (api://..., https://...): AWS also requires it to fit an OIDC client ID (255).
 const AUDIENCE = /^[A-Za-z][A-Za-z0-9+.-]*:(?![\s\S]*[$%]\{)[^\s"\\]+$/;
 const SCOPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
@@ -55,6 +55,9 @@ const IAM_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.
 const THUMBPRINT = /^[0-9a-fA-F]{40}$/;
 const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+// AWS Organizations' patterns for an organizational unit ID and a root ID (API reference: OrganizationalUnit, Root).
+const ORGANIZATIONAL_UNIT_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
 
 const scopeSchema = z
   .strictObject({
@@ -129,24 +132,85 @@ const oktaSchema = z.strictObject({
     .describe('The policy rule that allows the client-credentials grant for the scopes.'),
 });
 
-const REGION_ALLOWED = 'an AWS region name such as us-east-1';
+const REGION_ALLOWED = "an AWS region such as us-east-1 or eu-west-1 (one the AWS SDK's partition data lists)";
+
+function region() {
+  return z.string({ error: REGION_ALLOWED }).refine(isAwsRegion, { error: REGION_ALLOWED });
+}
+
+/** The account an IAM role ARN belongs to: arn:<partition>:iam::<account>:role/<name>. */
+function accountOfRoleArn(arn: string): string {
+  return arn.split(':')[4];
+}
 
 const accountSchema = z
   .strictObject({
     accountId: pattern(ACCOUNT_ID, 'a 12-digit AWS account ID in a string, such as "123456789012"', 12).describe(
       'The account to create the OIDC provider and role in.',
     ),
-    region: pattern(AWS_REGION, REGION_ALLOWED, 32)
+    region: region()
       .optional()
       .describe("Region of this account's AWS provider. Default: stacks[].aws.region."),
     assumeRoleArn: pattern(IAM_ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/deploy', 600)
       .optional()
       .describe('Role the deployment assumes in this account. Default: none; the credentials in the environment are used.'),
   })
+  .superRefine((account, ctx) => {
+    if (account.assumeRoleArn !== undefined && accountOfRoleArn(account.assumeRoleArn) !== account.accountId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['assumeRoleArn'],
+        message: `a role in account ${account.accountId}, the accountId it deploys to`,
+      });
+    }
+  })
   .describe('One AWS account Key Insight scans; it gets its own stack, "<stack name>-<accountId>".');
 
+export const CALL_AS = ['SELF', 'DELEGATED_ADMIN'] as const;
+const OU_IDS_ALLOWED = 'a list of 1 to 100 organizational unit IDs or root IDs';
+
+const organizationSchema = z
+  .strictObject({
+    organizationalUnitIds: z
+      .array(
+        z
+          .string({ error: 'an organizational unit ID (ou-xxxx-xxxxxxxx) or a root ID (r-xxxx), in lowercase' })
+          .refine((id) => ORGANIZATIONAL_UNIT_ID.test(id) || ROOT_ID.test(id), {
+            error: 'an organizational unit ID (ou-xxxx-xxxxxxxx) or a root ID (r-xxxx), in lowercase',
+          }),
+        { error: OU_IDS_ALLOWED },
+      )
+      .min(1, { error: OU_IDS_ALLOWED })
+      .max(100, { error: OU_IDS_ALLOWED })
+      .superRefine((ids, ctx) => {
+        const seen = new Set<string>();
+        ids.forEach((id, index) => {
+          if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [index], message: 'an organizational unit ID listed once only' });
+          seen.add(id);
+        });
+      })
+      .describe('Where the StackSet deploys: every account of these organizational units (and of the units nested in them); a root ID means the whole organization.'),
+    autoDeployment: z
+      .boolean({ error: 'true or false' })
+      .default(true)
+      .describe('Deploy to accounts that join the units later, and remove the stack from accounts that leave. Default: true.'),
+    callAs: z
+      .enum(CALL_AS, { error: `one of ${CALL_AS.map((v) => `"${v}"`).join(', ')}` })
+      .default('SELF')
+      .describe('"SELF": the deployment runs in the management account. "DELEGATED_ADMIN": in a delegated administrator account for StackSets.'),
+    maxConcurrentPercentage: integer({ min: 1, max: 100 }, 'percent')
+      .default(25)
+      .describe('Share of the accounts the StackSet deploys to at once. Default: 25.'),
+    failureTolerancePercentage: integer({ min: 0, max: 100 }, 'percent')
+      .default(10)
+      .describe('Share of the accounts that may fail before the StackSet stops an operation. Default: 10.'),
+  })
+  .describe(
+    'Onboard every account of an AWS Organization through a service-managed CloudFormation StackSet, deployed from the account of the credentials (management or delegated administrator). Default: none.',
+  );
+
 const awsSchema = z.strictObject({
-  region: pattern(AWS_REGION, REGION_ALLOWED, 32).describe('Region of the AWS provider (IAM itself is global).'),
+  region: region().describe('Region of the AWS provider (IAM itself is global).'),
   accounts: z
     .array(accountSchema, { error: 'a list of 1 to 1000 accounts' })
     .min(1, { error: 'a list of 1 to 1000 accounts' })
@@ -164,6 +228,7 @@ const awsSchema = z.strictObject({
     .describe(
       'AWS accounts to onboard, one stack each. Default: none; the stack itself holds the AWS resources, in the account of the credentials it runs with.',
     ),
+  organization: organizationSchema.optional(),
   role: z
     .strictObject({
       name: pattern(IAM_ROLE_NAME, 'an IAM role name: 1 to 64 letters, digits and + = , . @ _ -', 64)
@@ -234,7 +299,7 @@ const backendSchema = z
               error: 'an S3 key prefix that neither starts nor ends with /',
             })
             .describe('Each stack\'s state is at <keyPrefix>/<stack>.tfstate.'),
-          region: pattern(AWS_REGION, REGION_ALLOWED, 32).describe("The bucket's region."),
+          region: region().describe("The bucket's region."),
           kmsKeyId: pattern(KMS_KEY, 'a KMS key ID, key ARN, alias/<name> or alias ARN', 600)
             .optional()
             .describe('KMS key that encrypts the state. Default: the bucket\'s default encryption (SSE-S3).'),
@@ -308,6 +373,13 @@ const stackSchema = z
       .describe('Tags on every taggable AWS resource.'),
   })
   .superRefine((stack, ctx) => {
+    if (stack.aws.accounts !== undefined && stack.aws.organization !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aws', 'organization'],
+        message: 'left out when stacks[].aws.accounts is set: an environment onboards listed accounts or an organization, not both',
+      });
+    }
     const seen = new Set<string>();
     stack.okta.scopes.forEach((scope, index) => {
       if (seen.has(scope.name)) {
@@ -349,7 +421,41 @@ export const configSchema = z
       }
       seen.add(key);
     });
+    roleNameCollisions(config.stacks, ctx);
   });
+
+/**
+ * Two environments may not create the same IAM role in one AWS account: the second deploy would fail,
+ * or take the first environment's role over. Only the accounts listed in aws.accounts are known at
+ * synth; an environment without that list deploys to the account of its credentials, which the synth
+ * cannot know, so it is not compared.
+ */
+function roleNameCollisions(stacks: readonly z.output<typeof stackSchema>[], ctx: z.RefinementCtx): void {
+  // IAM compares role names ignoring case.
+  const creators = new Map<string, { stackIndex: number; path: string }>();
+  stacks.forEach((stack, stackIndex) => {
+    const roleName = stack.aws.role.name ?? defaultRoleName(stack.name);
+    const named = stack.aws.role.name === undefined ? ` (its default name, "<stack name>-scanner")` : '';
+    (stack.aws.accounts ?? []).forEach((account, accountIndex) => {
+      const key = `${account.accountId}/${roleName.toLowerCase()}`;
+      const creator = creators.get(key);
+      if (creator === undefined) {
+        creators.set(key, { stackIndex, path: `stacks[${stackIndex}].aws.accounts[${accountIndex}]` });
+        return;
+      }
+      // An account listed twice in one environment is refused on its own ("an account ID listed once only").
+      if (creator.stackIndex === stackIndex) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stacks', stackIndex, 'aws', 'accounts', accountIndex, 'accountId'],
+        message:
+          `where ${creator.path} already creates the IAM role "${roleName}" that stacks[${stackIndex}] would create too${named}; ` +
+          `role names are unique in an account, ignoring case: set stacks[${stackIndex}].aws.role.name to a name no other environment uses there`,
+        params: { sentence: true },
+      });
+    });
+  });
+}
 
 export type KeyInsightConfig = z.output<typeof configSchema>;
 export type StackConfig = KeyInsightConfig['stacks'][number];

@@ -1,9 +1,11 @@
 import { IConstruct } from 'constructs';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { AwsOidcTrust } from '../aws-oidc-trust';
+import { OrganizationStackSet } from '../organization-stack-set';
 import type { KeyInsightConfig, StackConfig } from '../config';
 import { Level, ReviewedResource, ReviewedStack, ReviewedTrust } from './rule';
 import { RULES, WARNING_IDS } from './rules';
+import { stackSetTemplateResources } from './stack-set-template';
 
 export interface Finding {
   readonly id: string;
@@ -36,11 +38,13 @@ function reviewedStack(stack: EnvironmentStack): ReviewedStack {
       const { '//': _metadata, ...attributes } = Object.values(byType)[0];
       return { type: resource.terraformResourceType, path: resource.node.path, attributes };
     });
-  const trusts: ReviewedTrust[] = stack.node
-    .findAll()
-    .filter((construct): construct is AwsOidcTrust => construct instanceof AwsOidcTrust)
-    .map((trust) => ({ rolePath: trust.role.node.path, ...trust.trustConditions }));
-  return { name: stack.node.id, environment: stack.environment, resources, trusts };
+  const templates = resources.filter((resource) => resource.type === 'aws_cloudformation_stack_set').flatMap(stackSetTemplateResources);
+  const trusts: ReviewedTrust[] = stack.node.findAll().flatMap((construct): ReviewedTrust[] => {
+    if (construct instanceof AwsOidcTrust) return [{ rolePath: construct.role.node.path, ...construct.trustConditions }];
+    if (construct instanceof OrganizationStackSet) return [{ rolePath: construct.memberRoleReviewPath, ...construct.trustConditions }];
+    return [];
+  });
+  return { name: stack.node.id, environment: stack.environment, resources: [...resources, ...templates], trusts };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Rule } from '../rule';
 import { extraPolicies } from './extra-policies';
 import { localStateAccounts } from './local-state-accounts';
 import { oidcAudience } from './oidc-audience';
+import { organizationAutoDeploy } from './organization-auto-deploy';
 import { policyAllClients } from './policy-all-clients';
 import { roleSession } from './role-session';
 import { ruleGrantTypes } from './rule-grant-types';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   roleSession,
   localStateAccounts,
   extraPolicies,
+  organizationAutoDeploy,
 ];
 
 /** The IDs a configuration may acknowledge: warnings only, never errors. */

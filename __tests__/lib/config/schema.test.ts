@@ -1,35 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConfigError, configPath, loadConfig, parseConfig } from '../../lib/config';
-import { configWith, minimalStack, shippedConfig, withValue } from '../helpers/config';
-
-function problemsOf(input: unknown): string {
-  try {
-    parseConfig(input, 'test.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('the configuration was accepted');
-}
-
-function refusalOf(path: string, value: unknown): string {
-  return problemsOf(configWith(withValue(minimalStack(), path, value)));
-}
-
-describe('the shipped configuration', () => {
-  it('is valid and names the documented defaults', () => {
-    const config = parseConfig(shippedConfig());
-
-    expect(config.stacks).toHaveLength(1);
-    const [stack] = config.stacks;
-    expect(stack.name).toBe('key-insight-okta');
-    expect(stack.okta.authorizationServer.audience).toBe('api://fortanix-key-insight');
-    expect(stack.okta.scopes).toHaveLength(1);
-    expect(stack.okta.accessPolicy.assignTo).toBe('this-app');
-  });
-});
+import { parseConfig } from '../../../lib/config';
+import { configWith, minimalStack, problemsOf, refusalOf, withValue } from '../../helpers/config';
 
 describe('defaults', () => {
   it('fills every optional field of a minimal stack', () => {
@@ -151,16 +121,6 @@ describe('refused values', () => {
     );
   });
 
-  it.each(['us-east', 'US-EAST-1', 'useast1', ''])('refuses the malformed region %j', (region) => {
-    expect(refusalOf('aws.region', region)).toContain(
-      `stacks[0].aws.region is ${JSON.stringify(region)}, but must be an AWS region name such as us-east-1`,
-    );
-  });
-
-  it.each(['us-east-1', 'eu-central-2', 'us-gov-west-1', 'ap-southeast-5'])('accepts the region %s', (region) => {
-    expect(parseConfig(configWith(withValue(minimalStack(), 'aws.region', region))).stacks[0].aws.region).toBe(region);
-  });
-
   it.each(['1stack', 'my stack', 'stack.prod', '', 'a'.repeat(51)])('refuses the stack name %j', (name) => {
     expect(refusalOf('name', name)).toContain(
       'but must be a stack name of 1 to 50 letters, digits, _ and -, starting with a letter',
@@ -240,34 +200,109 @@ describe('unknown keys', () => {
   });
 });
 
-describe('the configuration file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ki-config-'));
+describe('regions', () => {
+  const allowed = "but must be an AWS region such as us-east-1 or eu-west-1 (one the AWS SDK's partition data lists)";
 
-  it('is key-insight.config.json in the working directory unless KEY_INSIGHT_CONFIG names another', () => {
-    expect(configPath({}, '/project')).toBe('/project/key-insight.config.json');
-    expect(configPath({ KEY_INSIGHT_CONFIG: 'envs/prod.json' }, '/project')).toBe('/project/envs/prod.json');
-    expect(configPath({ KEY_INSIGHT_CONFIG: '/etc/ki.json' }, '/project')).toBe('/etc/ki.json');
+  it.each(['us-east-1', 'eu-central-2', 'us-gov-west-1', 'cn-north-1', 'eusc-de-east-1', 'ap-southeast-5'])(
+    'accepts the region %s, which AWS lists',
+    (region) => {
+      expect(parseConfig(configWith(withValue(minimalStack(), 'aws.region', region))).stacks[0].aws.region).toBe(region);
+    },
+  );
+
+  it.each(['us-east-7', 'eu-west-9', 'us-east', 'US-EAST-1', 'useast1', ''])(
+    'refuses %j in aws.region, a name AWS does not list',
+    (region) => {
+      expect(refusalOf('aws.region', region)).toBe(
+        `Invalid configuration in test.json (1 problem):\n  - stacks[0].aws.region is ${JSON.stringify(region)}, ${allowed}`,
+      );
+    },
+  );
+
+  it("refuses aws-global, the partition's global endpoint that the data lists beside the regions", () => {
+    expect(refusalOf('aws.region', 'aws-global')).toContain(`stacks[0].aws.region is "aws-global", ${allowed}`);
   });
 
-  it('names a missing file', () => {
-    const missing = join(dir, 'nope.json');
-    expect(() => loadConfig(missing)).toThrow(
-      new ConfigError(`Configuration file not found: ${missing}. Create it, or set KEY_INSIGHT_CONFIG to the path of another file.`),
+  it('refuses an unknown region of an account', () => {
+    const aws = { region: 'eu-west-1', accounts: [{ accountId: '111111111111', region: 'eu-west-4' }] };
+    expect(refusalOf('aws', aws)).toBe(
+      `Invalid configuration in test.json (1 problem):\n  - stacks[0].aws.accounts[0].region is "eu-west-4", ${allowed}`,
     );
   });
 
-  it('names a file that is not JSON and what breaks it', () => {
-    const broken = join(dir, 'broken.json');
-    writeFileSync(broken, '{ "stacks": [ }');
-    expect(() => loadConfig(broken)).toThrow(`${broken} is not valid JSON: `);
-    expect(() => loadConfig(broken)).toThrow("Unexpected token '}'");
+  it("refuses an unknown region of the S3 backend's bucket", () => {
+    const backend = { type: 's3', bucket: 'acme-state', keyPrefix: 'ki', region: 'eu-east-1' };
+    expect(refusalOf('backend', backend)).toBe(
+      `Invalid configuration in test.json (1 problem):\n  - stacks[0].backend.region is "eu-east-1", ${allowed}`,
+    );
+  });
+});
+
+describe('assumeRoleArn', () => {
+  it('refuses a role in another account than the one it deploys to', () => {
+    const aws = {
+      region: 'eu-west-1',
+      accounts: [{ accountId: '222222222222', assumeRoleArn: 'arn:aws:iam::999999999999:role/deploy' }],
+    };
+    expect(refusalOf('aws', aws)).toBe(
+      'Invalid configuration in test.json (1 problem):\n' +
+        '  - stacks[0].aws.accounts[0].assumeRoleArn is "arn:aws:iam::999999999999:role/deploy", but must be a role in account 222222222222, the accountId it deploys to',
+    );
   });
 
-  it('names the file in validation errors', () => {
-    const invalid = join(dir, 'invalid.json');
-    writeFileSync(invalid, JSON.stringify({ stacks: [] }));
-    expect(() => loadConfig(invalid)).toThrow(
-      `Invalid configuration in ${invalid} (1 problem):\n  - stacks is [], but must be a list of 1 to 50 stacks`,
+  it('accepts a role in the account it deploys to', () => {
+    const aws = {
+      region: 'eu-west-1',
+      accounts: [{ accountId: '222222222222', assumeRoleArn: 'arn:aws:iam::222222222222:role/deploy' }],
+    };
+    expect(parseConfig(configWith(withValue(minimalStack(), 'aws', aws))).stacks[0].aws.accounts).toEqual(aws.accounts);
+  });
+});
+
+describe('one IAM role name in one account', () => {
+  const inAccounts = (name: string, accountIds: string[], role?: string) =>
+    minimalStack({
+      name,
+      aws: { region: 'eu-west-1', accounts: accountIds.map((accountId) => ({ accountId })), ...(role ? { role: { name: role } } : {}) },
+    });
+
+  it('refuses a second environment that names the role another creates in the same account', () => {
+    const input = configWith(inAccounts('ki-a', ['111111111111', '333333333333'], 'key-insight'), inAccounts('ki-b', ['333333333333'], 'key-insight'));
+    expect(problemsOf(input)).toBe(
+      'Invalid configuration in test.json (1 problem):\n' +
+        '  - stacks[1].aws.accounts[0].accountId is "333333333333", where stacks[0].aws.accounts[1] already creates the IAM role "key-insight" that stacks[1] would create too; ' +
+        'role names are unique in an account, ignoring case: set stacks[1].aws.role.name to a name no other environment uses there',
     );
+  });
+
+  it('refuses a default role name ("<stack name>-scanner") that another environment names, ignoring case', () => {
+    const input = configWith(inAccounts('ki-a', ['111111111111'], 'KI-B-Scanner'), inAccounts('ki-b', ['111111111111']));
+    expect(problemsOf(input)).toBe(
+      'Invalid configuration in test.json (1 problem):\n' +
+        '  - stacks[1].aws.accounts[0].accountId is "111111111111", where stacks[0].aws.accounts[0] already creates the IAM role "ki-b-scanner" that stacks[1] would create too (its default name, "<stack name>-scanner"); ' +
+        'role names are unique in an account, ignoring case: set stacks[1].aws.role.name to a name no other environment uses there',
+    );
+  });
+
+  it('accepts one role name in different accounts', () => {
+    const input = configWith(inAccounts('ki-a', ['111111111111'], 'key-insight'), inAccounts('ki-b', ['222222222222'], 'key-insight'));
+    expect(parseConfig(input).stacks).toHaveLength(2);
+  });
+
+  it('accepts different role names in one account', () => {
+    const input = configWith(inAccounts('ki-a', ['111111111111']), inAccounts('ki-b', ['111111111111']));
+    expect(parseConfig(input).stacks).toHaveLength(2);
+  });
+
+  it('reports an account listed twice in one environment once, as listed twice', () => {
+    expect(problemsOf(configWith(inAccounts('ki-a', ['111111111111', '111111111111'])))).toBe(
+      'Invalid configuration in test.json (1 problem):\n' +
+        '  - stacks[0].aws.accounts[1].accountId is "111111111111", but must be an account ID listed once only',
+    );
+  });
+
+  it('does not compare environments without accounts, whose account the synth cannot know', () => {
+    const input = configWith(minimalStack({ name: 'ki-a' }), withValue(minimalStack({ name: 'ki-b' }), 'aws.role.name', 'ki-a-scanner'));
+    expect(parseConfig(input).stacks).toHaveLength(2);
   });
 });

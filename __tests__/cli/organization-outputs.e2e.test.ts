@@ -1,0 +1,234 @@
+import { environmentOutputs } from './helpers/authorization-server';
+import { startFakeOrganizations, type FakeOrganizations } from './helpers/fake-organizations';
+import { expectNoSecrets } from './helpers/no-secrets';
+import { dirWithOutputsFile, removeTempDirs, runCli } from './helpers/run-cli';
+
+// `key-insight outputs` for an organization environment, run through bin/key-insight.cjs. With
+// --accounts it asks AWS Organizations; here that is a hand-written fake of AWS Organizations on
+// loopback (helpers/fake-organizations.ts), reached through AWS_ENDPOINT_URL_ORGANIZATIONS.
+
+const ISSUER = 'https://dev-123456.okta.com/oauth2/aus1a2b3c4d5e6f7g8';
+const MANAGEMENT = '111111111111';
+const UNIT = 'ou-ab12-cd34ef56';
+const NESTED = 'ou-ab12-99887766';
+const ROOT = 'r-ab12';
+
+const organizationEnvironment = {
+  'ki-org': {
+    ...environmentOutputs(ISSUER),
+    aws_role_arn: `arn:aws:iam::${MANAGEMENT}:role/ki-org-scanner`,
+    aws_oidc_provider_arn: `arn:aws:iam::${MANAGEMENT}:oidc-provider/x`,
+    aws_stack_set_name: 'ki-org-key-insight',
+    aws_member_role_name: 'ki-org-scanner',
+    aws_organizational_unit_ids: [UNIT],
+  },
+};
+
+/** A unit with three accounts and a nested unit with two more (one suspended); the root also holds the management account. */
+const TREE = {
+  managementAccountId: MANAGEMENT,
+  parents: {
+    [ROOT]: { accounts: [{ id: MANAGEMENT, name: 'management' }, { id: '999999999999', name: 'sandbox' }], units: [UNIT] },
+    [UNIT]: {
+      accounts: [
+        { id: '333333333333', name: 'prod' },
+        { id: '222222222222', name: 'dev' },
+        { id: '444444444444', name: 'data' },
+      ],
+      units: [NESTED],
+    },
+    [NESTED]: {
+      accounts: [
+        { id: '555555555555', name: 'legacy', state: 'SUSPENDED' },
+        { id: '666666666666', name: 'edge' },
+      ],
+      units: [],
+    },
+  },
+};
+
+const CALLER = {
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'SENTINEL-caller-secret-access-key',
+  AWS_SESSION_TOKEN: 'SENTINEL-caller-session-token',
+  AWS_REGION: 'eu-west-1',
+  // This machine's node 20 makes the SDK warn that its releases from 2027 on need node 22.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+let organizations: FakeOrganizations;
+
+beforeAll(async () => {
+  organizations = await startFakeOrganizations(TREE);
+});
+
+afterAll(async () => {
+  await organizations.stop();
+  removeTempDirs();
+});
+
+beforeEach(() => {
+  organizations.requests.length = 0;
+  organizations.failWith(undefined);
+});
+
+const withAccounts = (outputs = organizationEnvironment) =>
+  runCli(['outputs', '--accounts'], { cwd: dirWithOutputsFile(outputs), env: { ...CALLER, AWS_ENDPOINT_URL_ORGANIZATIONS: organizations.endpoint } });
+
+describe('key-insight outputs for an organization environment', () => {
+  it('shows the management role, the member role name and ARN pattern, and which Key Insight scope each fits', async () => {
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile(organizationEnvironment) });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`
+AWS Organization: StackSet "ki-org-key-insight" creates the role "ki-org-scanner" in every account of ${UNIT}
+  Key Insight scope "organization" (one AWS connection):  arn:aws:iam::${MANAGEMENT}:role/ki-org-scanner
+    the role of the account that deployed the stack (management or delegated administrator), which may also list the organization's accounts (not verified against Key Insight)
+  Key Insight scope "account" (one AWS connection per member account):  arn:aws:iam::<account id>:role/ki-org-scanner
+  List the member accounts' role ARNs: npx key-insight outputs --accounts (asks AWS Organizations with your AWS credentials)
+`);
+    expect(organizations.requests).toEqual([]);
+    expectNoSecrets(run);
+  });
+
+  it('adds the organization to --format json', async () => {
+    const run = await runCli(['outputs', '--format', 'json'], { cwd: dirWithOutputsFile(organizationEnvironment) });
+
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout).organization).toEqual({
+      stackSetName: 'ki-org-key-insight',
+      organizationalUnitIds: [UNIT],
+      managementRoleArn: `arn:aws:iam::${MANAGEMENT}:role/ki-org-scanner`,
+      memberRoleName: 'ki-org-scanner',
+      memberRoleArnPattern: 'arn:aws:iam::<account id>:role/ki-org-scanner',
+      keyInsightScopes: {
+        organization: `arn:aws:iam::${MANAGEMENT}:role/ki-org-scanner`,
+        account: 'arn:aws:iam::<account id>:role/ki-org-scanner',
+      },
+    });
+  });
+
+  it('lists every member account under the units, nested units included, across pages, with --accounts', async () => {
+    const run = await withAccounts();
+
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`
+Member accounts from AWS Organizations (5 accounts; the management account ${MANAGEMENT} is left out, StackSets do not deploy there):
+  account 222222222222  dev     arn:aws:iam::222222222222:role/ki-org-scanner
+  account 333333333333  prod    arn:aws:iam::333333333333:role/ki-org-scanner
+  account 444444444444  data    arn:aws:iam::444444444444:role/ki-org-scanner
+  account 555555555555  legacy  arn:aws:iam::555555555555:role/ki-org-scanner  (SUSPENDED: the StackSet does not deploy to it)
+  account 666666666666  edge    arn:aws:iam::666666666666:role/ki-org-scanner
+`);
+    expectNoSecrets(run);
+    expect(run.stdout + run.stderr).not.toContain('SENTINEL-caller');
+  });
+
+  it('asks Organizations page by page for the accounts and the child units of each parent, with signed requests', async () => {
+    await withAccounts();
+
+    expect(organizations.requests.map(({ operation, parentId, nextToken }) => [operation, parentId, nextToken])).toEqual([
+      ['DescribeOrganization', undefined, undefined],
+      ['ListAccountsForParent', UNIT, undefined],
+      ['ListAccountsForParent', UNIT, '2'],
+      ['ListOrganizationalUnitsForParent', UNIT, undefined],
+      ['ListAccountsForParent', NESTED, undefined],
+      ['ListOrganizationalUnitsForParent', NESTED, undefined],
+    ]);
+    expect(organizations.requests.every((request) => request.signed)).toBe(true);
+  });
+
+  it('takes a root target as the whole organization, leaving out the management account and listing each account once', async () => {
+    const run = await withAccounts({ 'ki-org': { ...organizationEnvironment['ki-org'], aws_organizational_unit_ids: [ROOT, UNIT] } });
+
+    expect(run.exitCode).toBe(0);
+    const members = run.stdout.slice(run.stdout.indexOf('Member accounts from AWS Organizations'));
+    const listed = [...members.matchAll(/^ {2}account (\d{12}) /gm)].map((match) => match[1]);
+    expect(listed).toEqual(['222222222222', '333333333333', '444444444444', '555555555555', '666666666666', '999999999999']);
+  });
+
+  it('adds the member accounts to --format json with --accounts', async () => {
+    const run = await runCli(['outputs', '--format', 'json', '--accounts'], {
+      cwd: dirWithOutputsFile(organizationEnvironment),
+      env: { ...CALLER, AWS_ENDPOINT_URL_ORGANIZATIONS: organizations.endpoint },
+    });
+
+    expect(run.exitCode).toBe(0);
+    const { organization } = JSON.parse(run.stdout);
+    expect(organization.managementAccountId).toBe(MANAGEMENT);
+    expect(organization.memberAccounts[0]).toEqual({
+      accountId: '222222222222',
+      name: 'dev',
+      status: 'ACTIVE',
+      roleArn: 'arn:aws:iam::222222222222:role/ki-org-scanner',
+    });
+  });
+
+  it('writes the member role ARNs as one variable with --format env --accounts', async () => {
+    const run = await runCli(['outputs', '--format', 'env', '--accounts'], {
+      cwd: dirWithOutputsFile(organizationEnvironment),
+      env: { ...CALLER, AWS_ENDPOINT_URL_ORGANIZATIONS: organizations.endpoint },
+    });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain("KEY_INSIGHT_MEMBER_ROLE_ARN_PATTERN='arn:aws:iam::<account id>:role/ki-org-scanner'\n");
+    expect(run.stdout).toContain(
+      "KEY_INSIGHT_MEMBER_ROLE_ARNS='arn:aws:iam::222222222222:role/ki-org-scanner arn:aws:iam::333333333333:role/ki-org-scanner arn:aws:iam::444444444444:role/ki-org-scanner arn:aws:iam::555555555555:role/ki-org-scanner arn:aws:iam::666666666666:role/ki-org-scanner'\n",
+    );
+  });
+
+  it('fails with exit code 1 and says what to check when Organizations refuses the caller', async () => {
+    organizations.failWith({ type: 'AccessDeniedException', message: 'You don\'t have permissions to access this resource.' });
+
+    const run = await withAccounts();
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe(
+      "key-insight: could not list the organization's member accounts: AccessDenied: You don't have permissions to access this resource. (the credentials may not list the organization: use the management account or a delegated administrator, with organizations:DescribeOrganization, organizations:ListAccountsForParent and organizations:ListOrganizationalUnitsForParent)\n",
+    );
+    expect(run.stderr).not.toContain('SENTINEL-caller');
+  });
+
+  it('names a target that is not in the organization', async () => {
+    const run = await withAccounts({ 'ki-org': { ...organizationEnvironment['ki-org'], aws_organizational_unit_ids: ['ou-zz99-00000000'] } });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('ParentNotFound: ');
+    expect(run.stderr).toContain('check stacks[].aws.organization.organizationalUnitIds');
+  });
+
+  it('refuses to send the caller\'s credentials to a plain-http endpoint that is not loopback', async () => {
+    const run = await runCli(['outputs', '--accounts'], {
+      cwd: dirWithOutputsFile(organizationEnvironment),
+      env: { ...CALLER, AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://organizations.example.invalid' },
+    });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe(
+      "key-insight: could not list the organization's member accounts: refused to send a request to the AWS Organizations endpoint (AWS_ENDPOINT_URL_ORGANIZATIONS) http://organizations.example.invalid over plain http: only https, or http to a loopback address (127.0.0.0/8, ::1, localhost), is allowed\n",
+    );
+  });
+
+  it('refuses --accounts for an environment that onboards no organization', async () => {
+    const { aws_stack_set_name: _a, aws_member_role_name: _b, aws_organizational_unit_ids: _c, ...single } = organizationEnvironment['ki-org'];
+
+    const run = await runCli(['outputs', '--accounts'], { cwd: dirWithOutputsFile({ 'ki-dev': single }) });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      'key-insight: --accounts lists the member accounts of an organization environment, but stack "ki-dev" has no aws_stack_set_name output (no stacks[].aws.organization)\n',
+    );
+  });
+
+  it('refuses a malformed member role name output', async () => {
+    const run = await runCli(['outputs'], {
+      cwd: dirWithOutputsFile({ 'ki-org': { ...organizationEnvironment['ki-org'], aws_member_role_name: 'no spaces allowed' } }),
+    });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      'key-insight: stack "ki-org" output aws_member_role_name must be an IAM role name, but is "no spaces allowed": write its outputs again with cdktf\n',
+    );
+  });
+});

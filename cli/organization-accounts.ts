@@ -1,0 +1,98 @@
+/**
+ * The member accounts of an organization environment, asked of AWS Organizations with the caller's
+ * credentials: every account under the StackSet's targets, units nested in them included (StackSets
+ * deploy to nested units too), the management account left out (service-managed StackSets never
+ * deploy there). The SDK honours AWS_ENDPOINT_URL_ORGANIZATIONS; that endpoint is held to the same
+ * https-or-loopback rule as the others, since the requests carry the caller's session token.
+ */
+import { allowedUrl, TransportError } from './verify/http';
+
+export interface MemberAccount {
+  readonly accountId: string;
+  readonly name: string;
+  /** ACTIVE, SUSPENDED, PENDING_CLOSURE, ... as Organizations reports it. */
+  readonly status: string;
+}
+
+export interface OrganizationAccounts {
+  readonly managementAccountId: string;
+  /** Sorted by account ID, each once even when several targets hold it. */
+  readonly members: readonly MemberAccount[];
+}
+
+/** Organizations' API answers in us-east-1 for the commercial partition whatever the region. */
+const FALLBACK_REGION = 'us-east-1';
+
+/** Listing or calling AWS Organizations failed; the message says what to check. */
+export class OrganizationsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OrganizationsError';
+  }
+}
+
+export async function listMemberAccounts(targets: readonly string[]): Promise<OrganizationAccounts> {
+  const endpointProblem = configuredEndpointProblem();
+  if (endpointProblem !== undefined) throw new OrganizationsError(endpointProblem);
+  const {
+    OrganizationsClient,
+    DescribeOrganizationCommand,
+    paginateListAccountsForParent,
+    paginateListOrganizationalUnitsForParent,
+  } = await import('@aws-sdk/client-organizations');
+  const client = new OrganizationsClient({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? FALLBACK_REGION, maxAttempts: 2 });
+  try {
+    const organization = await client.send(new DescribeOrganizationCommand({}));
+    const managementAccountId = organization.Organization?.MasterAccountId ?? '';
+    const members = new Map<string, MemberAccount>();
+    const visited = new Set<string>();
+    const pending = [...targets];
+    while (pending.length > 0) {
+      const parent = pending.shift()!;
+      if (visited.has(parent)) continue;
+      visited.add(parent);
+      for await (const page of paginateListAccountsForParent({ client }, { ParentId: parent })) {
+        for (const account of page.Accounts ?? []) {
+          if (account.Id === undefined || account.Id === managementAccountId) continue;
+          members.set(account.Id, { accountId: account.Id, name: account.Name ?? '', status: String(account.State ?? account.Status ?? 'unknown') });
+        }
+      }
+      for await (const page of paginateListOrganizationalUnitsForParent({ client }, { ParentId: parent })) {
+        for (const unit of page.OrganizationalUnits ?? []) if (unit.Id !== undefined) pending.push(unit.Id);
+      }
+    }
+    return { managementAccountId, members: [...members.values()].sort((a, b) => a.accountId.localeCompare(b.accountId)) };
+  } catch (error) {
+    if (error instanceof OrganizationsError) throw error;
+    throw new OrganizationsError(describeError(error));
+  } finally {
+    client.destroy();
+  }
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const name = error.name.replace(/Exception$/, '');
+  const hints: Readonly<Record<string, string>> = {
+    AccessDenied:
+      'the credentials may not list the organization: use the management account or a delegated administrator, with organizations:DescribeOrganization, organizations:ListAccountsForParent and organizations:ListOrganizationalUnitsForParent',
+    AWSOrganizationsNotInUse: 'the credentials belong to an account that is not in an organization',
+    ParentNotFound: 'a target of the StackSet is not in this organization: check stacks[].aws.organization.organizationalUnitIds',
+    CredentialsProviderError: 'no AWS credentials were found: set AWS_PROFILE, sign in with SSO, or set the AWS_* variables',
+  };
+  const hint = hints[name];
+  return `${name}: ${error.message}${hint ? ` (${hint})` : ''}`;
+}
+
+function configuredEndpointProblem(): string | undefined {
+  const variable = process.env.AWS_ENDPOINT_URL_ORGANIZATIONS !== undefined ? 'AWS_ENDPOINT_URL_ORGANIZATIONS' : 'AWS_ENDPOINT_URL';
+  const endpoint = process.env[variable];
+  if (endpoint === undefined || process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
+  try {
+    allowedUrl(endpoint, `the AWS Organizations endpoint (${variable})`);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TransportError) return error.message;
+    throw error;
+  }
+}
