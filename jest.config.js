@@ -3,6 +3,12 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  // One worker per core. Jest's default leaves one core free, which on a 2-core machine runs every
+  // file in turn, although the slow ones mostly wait for their child processes (terraform, cdktf).
+  maxWorkers: '100%',
+  // Tests that start servers and child processes take seconds on a machine shared by several people;
+  // the benchmark (npm run bench), not a timeout, is what measures speed.
+  testTimeout: 30_000,
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },

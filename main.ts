@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import { ConfigError, configPath, loadConfig } from './lib/config';
-import { ReviewRefusal, StateRefusal, ValidationRefusal, synthesize } from './lib/synthesize';
+import { SynthRefusal, synthesize } from './lib/synthesize';
 
 try {
   const path = configPath();
@@ -14,9 +14,7 @@ try {
     for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`);
   }
 } catch (error) {
-  if (!(error instanceof ConfigError || error instanceof ReviewRefusal || error instanceof StateRefusal || error instanceof ValidationRefusal)) {
-    throw error;
-  }
+  if (!(error instanceof ConfigError || error instanceof SynthRefusal)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;
 }

@@ -113,6 +113,11 @@ describe('a refused configuration', () => {
 });
 
 describe('reproducible output', () => {
+  /** A clock 400 days ahead of the real one, in the child process only (helpers/shifted-clock.cjs). */
+  const shiftedClock = {
+    NODE_OPTIONS: `--require ${join(__dirname, 'helpers', 'shifted-clock.cjs')}`,
+    SHIFTED_CLOCK_OFFSET_MS: String(400 * 24 * 3600 * 1000),
+  };
   // Two environments over three stacks; an access policy for all clients draws a review warning.
   const config = oneEnvironment();
   config.stacks.push({
@@ -121,7 +126,18 @@ describe('reproducible output', () => {
     backend: { type: 's3', bucket: 'acme-state', keyPrefix: 'ki', region: 'eu-west-1' },
   });
   const first = runApp(config, { env: { USER: 'alice', HOME: '/home/alice', TZ: 'UTC', LANG: 'en_US.UTF-8' } });
-  const second = runApp(config, { env: { USER: 'bob', HOME: '/tmp', TZ: 'Pacific/Kiritimati', LANG: 'de_DE.UTF-8', FAKETIME: '+1y' } });
+  const second = runApp(config, { env: { USER: 'bob', HOME: '/tmp', TZ: 'Pacific/Kiritimati', LANG: 'de_DE.UTF-8', ...shiftedClock } });
+
+  it('runs the second synth with a clock 400 days ahead', () => {
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(Date.now() - performance.timeOrigin - performance.now()))'], {
+      env: { PATH: process.env.PATH, ...shiftedClock },
+      encoding: 'utf8',
+    });
+    const aheadDays = Number(child.stdout) / (24 * 3600 * 1000);
+
+    expect(child.stderr).toBe('');
+    expect(Math.round(aheadDays)).toBe(400);
+  });
 
   it('is byte-identical across two synths in other folders, for other users, time zones and clocks, warnings included', () => {
     expect([first.status, second.status]).toEqual([0, 0]);

@@ -8,6 +8,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { OUTPUT_NAMES } from '../lib/outputs';
+import { accountStackName } from '../lib/stack-names';
 
 const ROOT = resolve(__dirname, '..');
 const WORKFLOW_FILE = join(ROOT, '.github', 'workflows', 'key-insight.yml');
@@ -20,6 +22,7 @@ type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string
 
 
 interface Step {
+  readonly id?: string;
   readonly name?: string;
   readonly uses?: string;
   readonly run?: string;
@@ -143,10 +146,11 @@ function writeStacks(backends: Record<string, object | undefined>): (cwd: string
 const SECRET_ONE = 'fake-client-secret-one-7Qx_2';
 const SECRET_TWO = 'fake-client-secret-two-Lm9-4';
 /** Two environments, one of them with an account stack, as `cdktf deploy --outputs-file` writes them. */
+const { clientId, clientSecret, awsRoleArn } = OUTPUT_NAMES;
 const DEPLOYED_OUTPUTS = {
-  'ki-dev': { client_id: '0oadev', client_secret: SECRET_ONE, aws_role_arn: 'arn:aws:iam::111111111111:role/ki-dev-scanner' },
-  'ki-prod': { client_id: '0oaprod', client_secret: SECRET_TWO },
-  'ki-prod-222222222222': { aws_role_arn: 'arn:aws:iam::222222222222:role/ki-prod-scanner' },
+  'ki-dev': { [clientId]: '0oadev', [clientSecret]: SECRET_ONE, [awsRoleArn]: 'arn:aws:iam::111111111111:role/ki-dev-scanner' },
+  'ki-prod': { [clientId]: '0oaprod', [clientSecret]: SECRET_TWO },
+  [accountStackName('ki-prod', '222222222222')]: { [awsRoleArn]: 'arn:aws:iam::222222222222:role/ki-prod-scanner' },
 };
 
 describe('validation with action-validator', () => {
@@ -257,7 +261,22 @@ describe('permissions and secrets', () => {
     expect(usesSecrets(workflow.env)).toBe(false);
     expect(usesSecrets(job('test'))).toBe(false);
     expect(job('deploy').env?.OKTA_API_TOKEN).toBe('${{ secrets.OKTA_API_TOKEN }}');
-    expect(job('plan').env?.OKTA_API_TOKEN).toBe('${{ secrets.OKTA_API_TOKEN }}');
+  });
+
+  it("never reach the plan job's pull-request code with the deploy job's Okta or AWS credentials", () => {
+    const planJob = JSON.stringify(job('plan'));
+
+    expect(planJob).not.toMatch(/secrets\.OKTA_API_TOKEN|secrets\.OKTA_API_PRIVATE_KEY\b|vars\.OKTA_API_CLIENT_ID|AWS_DEPLOY_ROLE_ARN/);
+    expect(job('plan').env).not.toHaveProperty('OKTA_API_TOKEN');
+  });
+
+  it('give the plan job its own Okta API Services app, asking only for read scopes', () => {
+    expect(job('plan').env).toMatchObject({
+      OKTA_API_CLIENT_ID: '${{ vars.OKTA_PLAN_API_CLIENT_ID }}',
+      OKTA_API_PRIVATE_KEY: '${{ secrets.OKTA_PLAN_API_PRIVATE_KEY }}',
+      OKTA_API_PRIVATE_KEY_ID: '${{ vars.OKTA_PLAN_API_PRIVATE_KEY_ID }}',
+      OKTA_API_SCOPES: 'okta.apps.read,okta.authorizationServers.read',
+    });
   });
 
   it('take the deploy role and region from repository variables', () => {
@@ -288,6 +307,55 @@ describe('the plan job', () => {
     );
   });
 
+  it('assumes the plan role, and no other role', () => {
+    const credentials = job('plan').steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+
+    expect(credentials?.with).toEqual({
+      'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}',
+      'aws-region': '${{ vars.AWS_REGION }}',
+      'role-session-name': 'key-insight-plan',
+    });
+  });
+
+  it('skips the plan with a notice when no plan role is set', () => {
+    // GIVEN no AWS_PLAN_ROLE_ARN variable (GitHub gives an unset variable as an empty string)
+    const run = runScript(script('plan', 'Check for the read-only plan role'), { AWS_PLAN_ROLE_ARN: '', GITHUB_OUTPUT: 'github-output' }, (cwd) =>
+      writeFileSync(join(cwd, 'github-output'), ''),
+    );
+
+    // THEN the step succeeds, says why there is no plan, and tells the later steps not to run
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      '::notice::no plan: set the repository variable AWS_PLAN_ROLE_ARN to a read-only AWS role to plan pull requests (the deploy role is never used for them)\n',
+    );
+    expect(readFileSync(join(run.cwd, 'github-output'), 'utf8')).toBe('configured=false\n');
+  });
+
+  it('plans when the plan role is set', () => {
+    const run = runScript(
+      script('plan', 'Check for the read-only plan role'),
+      { AWS_PLAN_ROLE_ARN: 'arn:aws:iam::111111111111:role/key-insight-plan', GITHUB_OUTPUT: 'github-output' },
+      (cwd) => writeFileSync(join(cwd, 'github-output'), ''),
+    );
+
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: '' });
+    expect(readFileSync(join(run.cwd, 'github-output'), 'utf8')).toBe('configured=true\n');
+  });
+
+  it('runs every step after the check only when the plan role is set, and takes the role from the variable', () => {
+    const steps = job('plan').steps;
+    const check = stepIndex('plan', 'Check for the read-only plan role');
+
+    expect(check).toBe(0);
+    expect(job('plan').env?.AWS_PLAN_ROLE_ARN).toBe('${{ vars.AWS_PLAN_ROLE_ARN }}');
+    expect(steps.slice(1).map((s) => s.if)).toEqual(
+      steps.slice(1).map((s) =>
+        s.name === 'Keep the plans' ? "always() && steps.plan-role.outputs.configured == 'true'" : "steps.plan-role.outputs.configured == 'true'",
+      ),
+    );
+    expect(steps[check]!.id).toBe('plan-role');
+  });
+
   it('plans every synthesized stack as text, without a plan file or the state lock, and fails if one plan fails', () => {
     // GIVEN two synthesized stacks, the first of which cannot be planned
     // WHEN the plan step runs
@@ -309,7 +377,7 @@ describe('the plan job', () => {
     const upload = step('plan', 'Keep the plans');
     const path = String(upload.with?.path);
 
-    expect(upload.if).toBe('always()');
+    expect(upload.if).toBe("always() && steps.plan-role.outputs.configured == 'true'");
     expect(path).toBe('${{ runner.temp }}/key-insight-plans/*.txt');
     expect(step('plan', 'Plan each stack').env?.PLAN_DIR).toBe('${{ runner.temp }}/key-insight-plans');
     expect(path).not.toMatch(/outputs|tfstate|\.terraform|tfplan|cdktf\.out/);

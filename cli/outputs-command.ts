@@ -1,4 +1,5 @@
 import { ROTATED_CLIENT_SECRET_OUTPUT } from '../lib/client-secret-mode';
+import { accountStackName } from '../lib/stack-names';
 import type { OutputsOptions } from './args';
 import { INCLUDE_SENSITIVE_FLAG, OUTPUT_NAMES, type KeyInsightSetup } from './stack-outputs';
 import { UsageError } from './usage-error';
@@ -82,7 +83,7 @@ function renderTable(setup: KeyInsightSetup, secretStatus: SecretStatus): string
   const roleRows: Array<[string, string]> =
     setup.awsRoles.length > 0
       ? setup.awsRoles.map((role) => [`account ${role.accountId}`, role.roleArn])
-      : [['none', `no ${OUTPUT_NAMES.awsRoleArn} output in stack "${setup.stackName}" or in stacks named ${setup.stackName}-<account ID>`]];
+      : [['none', `no ${OUTPUT_NAMES.awsRoleArn} output in stack "${setup.stackName}" or in stacks named ${accountStackName(setup.stackName, '<account ID>')}`]];
   return [
     `Key Insight settings from stack "${setup.stackName}" (${setup.outputsFile})`,
     '',

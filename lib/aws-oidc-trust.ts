@@ -38,6 +38,14 @@ export interface AwsOidcTrustProps {
   readonly extraReadActions?: readonly string[];
 }
 
+/** What the trust policy's conditions require: `<keyPrefix>:aud` = audience, `<keyPrefix>:sub` = client ID. */
+export interface TrustConditions {
+  /** The issuer without `https://`, as IAM names the provider in condition keys. */
+  readonly keyPrefix: string;
+  readonly audience: string;
+  readonly clientId: string;
+}
+
 /**
  * The AWS half: an IAM OIDC identity provider for the Okta authorization server and the role Key
  * Insight assumes with its access token, allowed to read what Key Insight scans and nothing else.
@@ -48,6 +56,8 @@ export class AwsOidcTrust extends Construct {
   public readonly scanningPolicy: IamPolicy;
   public readonly scanningPolicyAttachment: IamRolePolicyAttachment;
   public readonly trustPolicy: PolicyDocument;
+  /** The values the trust policy was written from, for the review to hold the written policy to. */
+  public readonly trustConditions: TrustConditions;
   public readonly scanningPolicyDocument: PolicyDocument;
   // Each read of a resource attribute makes a new token: read each once.
   public readonly oidcProviderArn: string;
@@ -66,8 +76,10 @@ export class AwsOidcTrust extends Construct {
     });
 
     this.oidcProviderArn = this.oidcProvider.arn;
+    const issuerHostPath = stripScheme(props.issuerUrl);
+    this.trustConditions = { keyPrefix: issuerHostPath, audience: props.audience, clientId: props.clientId };
     this.trustPolicy = trustPolicyDocument({
-      issuerHostPath: stripScheme(props.issuerUrl),
+      issuerHostPath,
       audience: props.audience,
       clientId: props.clientId,
       oidcProviderArn: this.oidcProviderArn,

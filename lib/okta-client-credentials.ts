@@ -70,6 +70,9 @@ export class OktaClientCredentials extends Construct {
       // data source reads it (see key-insight-stack.ts).
       omitSecret: true,
     });
+    // okta/okta attaches a sign-on policy to the app on update, which fails for API Services apps in
+    // many orgs (provider issues 2295, 2370); 6.9.0 added this switch. The 14.1.1 bindings predate it.
+    this.app.addOverride('skip_authentication_policy', true);
 
     this.clientId = this.app.clientId;
 

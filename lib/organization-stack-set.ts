@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { CloudformationStackSet } from '@cdktf/provider-aws/lib/cloudformation-stack-set';
 import { CloudformationStackSetInstance } from '@cdktf/provider-aws/lib/cloudformation-stack-set-instance';
-import { stripScheme } from './aws-oidc-trust';
-import { MEMBER_TEMPLATE_PARAMETERS, MemberAccountTemplateProps, memberAccountTemplate } from './member-account-template';
+import { TrustConditions, stripScheme } from './aws-oidc-trust';
+import { MEMBER_TEMPLATE_PARAMETERS, MEMBER_TEMPLATE_RESOURCES, MemberAccountTemplateProps, memberAccountTemplate } from './member-account-template';
 
 /** Who runs the StackSet's operations (CloudFormation: CallAs). */
 export type CallAs = 'SELF' | 'DELEGATED_ADMIN';
@@ -56,12 +56,18 @@ export class OrganizationStackSet extends Construct {
   public readonly stackSetName: string;
   /** The role's name in every member account. */
   public readonly memberRoleName: string;
+  /** What the member role's trust must require, for the review to hold the template's trust to. */
+  public readonly trustConditions: TrustConditions;
+  /** The review's path of the member role in the template (see lib/review/stack-set-template.ts). */
+  public readonly memberRoleReviewPath: string;
 
   constructor(scope: Construct, id: string, props: OrganizationStackSetProps) {
     super(scope, id);
     this.templateBody = JSON.stringify(memberAccountTemplate(props));
     this.stackSetName = stackSetName(props.environmentName);
     this.memberRoleName = props.roleName;
+    const issuerHostPath = stripScheme(props.issuerUrl);
+    this.trustConditions = { keyPrefix: issuerHostPath, audience: props.audience, clientId: props.clientId };
     const tags = props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined;
     const operationPreferences = {
       maxConcurrentPercentage: props.maxConcurrentPercentage,
@@ -79,7 +85,7 @@ export class OrganizationStackSet extends Construct {
       operationPreferences,
       parameters: {
         [MEMBER_TEMPLATE_PARAMETERS.issuerUrl]: props.issuerUrl,
-        [MEMBER_TEMPLATE_PARAMETERS.issuerHostPath]: stripScheme(props.issuerUrl),
+        [MEMBER_TEMPLATE_PARAMETERS.issuerHostPath]: issuerHostPath,
         [MEMBER_TEMPLATE_PARAMETERS.audience]: props.audience,
         [MEMBER_TEMPLATE_PARAMETERS.clientId]: props.clientId,
       },
@@ -90,6 +96,8 @@ export class OrganizationStackSet extends Construct {
       // change on every plan (terraform-provider-aws issue 23464, fixed after 5.100.0).
       lifecycle: { ignoreChanges: ['administration_role_arn'] },
     });
+
+    this.memberRoleReviewPath = `${this.stackSet.node.path}/template/${MEMBER_TEMPLATE_RESOURCES.role}`;
 
     this.instance = new CloudformationStackSetInstance(this, 'Deployment', {
       stackSetName: this.stackSet.name,

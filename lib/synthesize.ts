@@ -1,13 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Annotations, App, TerraformStack } from 'cdktf';
+import { Annotations, App, TerraformAsset, TerraformStack } from 'cdktf';
 import { DEFAULT_CONFIG_FILE, refusal, type KeyInsightConfig } from './config';
 import { addEnvironments } from './key-insight-app';
 import { Finding, acknowledgementProblems, formatFinding, reviewApp } from './review';
 import { isProjectStackName } from './stack-names';
 
+/** A synth stopped before writing anything; the message is meant for the person who runs it. */
+export class SynthRefusal extends Error {}
+
 /** The security review found errors; nothing was written. */
-export class ReviewRefusal extends Error {
+export class ReviewRefusal extends SynthRefusal {
   constructor(public readonly errors: readonly Finding[]) {
     super(`The security review refused the synth:\n${errors.map((error) => `  - ${formatFinding(error)}`).join('\n')}`);
     this.name = 'ReviewRefusal';
@@ -15,7 +18,7 @@ export class ReviewRefusal extends Error {
 }
 
 /** The synth would drop stacks whose local state still holds resources; nothing was written. */
-export class StateRefusal extends Error {
+export class StateRefusal extends SynthRefusal {
   constructor(public readonly problems: readonly string[]) {
     super(
       `Refusing to synthesize: these stacks are no longer configured, but their local state still holds resources that nothing would manage any more (nothing was written):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
@@ -25,10 +28,21 @@ export class StateRefusal extends Error {
 }
 
 /** cdktf's own checks of the constructs failed (an import block needs Terraform on PATH); nothing was written. */
-export class ValidationRefusal extends Error {
+export class ValidationRefusal extends SynthRefusal {
   constructor(public readonly problems: readonly string[]) {
     super(`The synth stopped before writing anything: cdktf's checks failed:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ValidationRefusal';
+  }
+}
+
+/** A construct added a TerraformAsset, which this app cannot write; nothing was written. */
+export class AssetRefusal extends SynthRefusal {
+  constructor(public readonly assetPaths: readonly string[]) {
+    super(
+      `TerraformAsset is not supported, but ${assetPaths.join(', ')} ${assetPaths.length === 1 ? 'is one' : 'are'}: ` +
+        "the stacks ship no files, and the synth's bundle leaves out the archiver that zips asset folders (scripts/build-app.cjs)",
+    );
+    this.name = 'AssetRefusal';
   }
 }
 
@@ -115,6 +129,8 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
   const acknowledgements = acknowledgementProblems(config);
   if (acknowledgements.length > 0) throw refusal(source, acknowledgements.map((line) => `  - ${line}`));
   withoutTokenStackTraces(() => addEnvironments(app, config));
+  const assets = app.node.findAll().filter((construct) => construct instanceof TerraformAsset);
+  if (assets.length > 0) throw new AssetRefusal(assets.map((asset) => asset.node.path));
   const findings = reviewApp(app);
   const errors = findings.filter((finding) => finding.level === 'error');
   if (errors.length > 0) throw new ReviewRefusal(errors);

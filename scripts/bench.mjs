@@ -5,7 +5,12 @@
 //
 //   npm run bench                                   5 rounds, 3 runs of each test command
 //   npm run bench -- --quick                        1 round, 1 test run; prints, writes nothing
+//   npm run bench -- --no-write                     all rounds; prints, writes nothing
 //   npm run bench -- --rounds=7 --test-runs=1       (or BENCH_ROUNDS=7 BENCH_TEST_RUNS=1)
+//
+// docs/benchmarks.md names the commit it measured, so it is written only from a clean checkout
+// (no uncommitted or untracked changes), and only if the checkout is still that commit and clean
+// when the run ends; otherwise the benchmark refuses before measuring anything.
 //
 // The synth commands run in a temporary folder that links the installed node_modules: a copy of the
 // working tree (so the repository's cdktf.out and .build are left alone) and the two baselines.
@@ -15,6 +20,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeBaseline } from './bench/baseline.mjs';
+import { requireCleanCommit } from './bench/checkout.mjs';
 import { describeMachine } from './bench/machine.mjs';
 import { hasGnuTime, measure } from './bench/measure.mjs';
 import { measureOrganization, renderOrganization } from './bench/organization.mjs';
@@ -30,9 +36,9 @@ const ACCOUNT_COUNTS = [1, 10, 100, 200, 1000];
 const ENVIRONMENT_COUNTS = [1, 10, 50];
 
 function parseOptions(argv) {
-  const unknown = argv.filter((arg) => arg !== '--quick' && !/^--(rounds|test-runs)=/.test(arg));
+  const unknown = argv.filter((arg) => arg !== '--quick' && arg !== '--no-write' && !/^--(rounds|test-runs)=/.test(arg));
   if (unknown.length > 0) {
-    throw new Error(`unknown arguments ${unknown.join(' ')}; allowed: --quick, --rounds=N, --test-runs=N`);
+    throw new Error(`unknown arguments ${unknown.join(' ')}; allowed: --quick, --no-write, --rounds=N, --test-runs=N`);
   }
   const quick = argv.includes('--quick');
   const count = (flag, envName, fallback) => {
@@ -47,6 +53,7 @@ function parseOptions(argv) {
   };
   return {
     quick,
+    write: !quick && !argv.includes('--no-write'),
     rounds: count('rounds', 'BENCH_ROUNDS', quick ? 1 : 5),
     testRuns: count('test-runs', 'BENCH_TEST_RUNS', quick ? 1 : 3),
   };
@@ -276,7 +283,7 @@ function scalingFits(scaling) {
   };
 }
 
-async function run(options, work) {
+async function run(options, work, checkout) {
   const startedAt = new Date();
   const loadBefore = os.loadavg();
   const ctx = prepare(work);
@@ -304,9 +311,10 @@ async function run(options, work) {
   });
   report.text = `${report.text}\n${renderOrganization(organizationRuns, options.rounds)}`;
   process.stdout.write(`\n${report.text}\n`);
-  if (options.quick) {
-    log(`--quick: ${reportFile} left as it was`);
+  if (!options.write) {
+    log(`${options.quick ? '--quick' : '--no-write'}: ${reportFile} left as it was`);
   } else {
+    requireCleanCommit(projectDir, reportFile, checkout);
     mkdirSync(dirname(reportFile), { recursive: true });
     writeFileSync(reportFile, report.text);
     log(`wrote ${reportFile}`);
@@ -316,6 +324,7 @@ async function run(options, work) {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  const checkout = options.write ? requireCleanCommit(projectDir, reportFile) : undefined;
   const work = mkdtempSync(join(os.tmpdir(), 'ki-bench-'));
   const removeWork = () => rmSync(work, { recursive: true, force: true });
   process.on('SIGINT', () => {
@@ -323,7 +332,7 @@ async function main() {
     process.exit(130);
   });
   try {
-    return await run(options, work);
+    return await run(options, work, checkout);
   } finally {
     removeWork();
   }

@@ -29,18 +29,24 @@ function writeAtomically(file, contents) {
   fs.renameSync(temporary, file);
 }
 
+const ARCHIVER_LEFT_OUT =
+  "archiver is left out of this app's bundle, so a TerraformAsset of type ARCHIVE cannot be zipped: the stacks use no TerraformAsset (see scripts/build-app.cjs)";
+
 /**
  * cdktf loads archiver (and zlib and streams with it) on start-up only to zip TerraformAsset folders,
  * which this app never creates: a fifth of the vendor bundle's load time. In its place, a module that
- * says so if it is ever called.
+ * throws if it is ever called. cdktf does not call archiver in its own process: its archiveSync runs
+ * `node <its own file>` in a child, which in a bundle is vendor.cjs, which exits 0 having zipped
+ * nothing. So archiveSync is replaced too, by a function that throws the same message.
  */
 const withoutArchiver = {
   name: 'without-archiver',
   setup(build) {
+    const throwing = `function () { throw new Error(${JSON.stringify(ARCHIVER_LEFT_OUT)}); }`;
     build.onResolve({ filter: /^archiver$/ }, () => ({ path: 'archiver', namespace: 'unused' }));
-    build.onLoad({ filter: /.*/, namespace: 'unused' }, () => ({
-      contents:
-        'module.exports = () => { throw new Error("archiver is left out of this app\'s bundle: the stacks use no TerraformAsset (see scripts/build-app.cjs)"); };',
+    build.onLoad({ filter: /.*/, namespace: 'unused' }, () => ({ contents: `module.exports = ${throwing};`, loader: 'js' }));
+    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/ }, (args) => ({
+      contents: `${fs.readFileSync(args.path, 'utf8')}\nexports.archiveSync = ${throwing};\n`,
       loader: 'js',
     }));
   },

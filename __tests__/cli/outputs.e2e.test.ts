@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { accountStackName } from '../../lib/stack-names';
 import { CLIENT_SECRET, environmentOutputs } from './helpers/authorization-server';
 import { expectNoSecrets } from './helpers/no-secrets';
 import { dirWithOutputsFile, makeTempDir, removeTempDirs, runCli } from './helpers/run-cli';
@@ -26,8 +27,8 @@ const { client_secret: clientSecret, ...published } = environmentOutputs(ISSUER)
 const multiAccount = {
   'ki-prod': { ...published, 'cross-stack-output-aws_iam_openid_connect_provider': 'ignored' },
   'ki-prod-secret': { client_secret: clientSecret },
-  [`ki-prod-${ACCOUNT_B}`]: { aws_role_arn: roleArn(ACCOUNT_B), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_B}:oidc-provider/x` },
-  [`ki-prod-${ACCOUNT_A}`]: { aws_role_arn: roleArn(ACCOUNT_A), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_A}:oidc-provider/x` },
+  [accountStackName('ki-prod', ACCOUNT_B)]: { aws_role_arn: roleArn(ACCOUNT_B), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_B}:oidc-provider/x` },
+  [accountStackName('ki-prod', ACCOUNT_A)]: { aws_role_arn: roleArn(ACCOUNT_A), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_A}:oidc-provider/x` },
 };
 
 const { client_secret: _omitted, ...withoutSecret } = singleAccount['ki-dev'];
@@ -115,8 +116,8 @@ Check the token flow first: npx key-insight verify
       tokenEndpoint: `${ISSUER}/v1/token`,
       audience: 'api://key-insight',
       awsRoles: [
-        { accountId: ACCOUNT_A, roleArn: roleArn(ACCOUNT_A), stack: `ki-prod-${ACCOUNT_A}` },
-        { accountId: ACCOUNT_B, roleArn: roleArn(ACCOUNT_B), stack: `ki-prod-${ACCOUNT_B}` },
+        { accountId: ACCOUNT_A, roleArn: roleArn(ACCOUNT_A), stack: accountStackName('ki-prod', ACCOUNT_A) },
+        { accountId: ACCOUNT_B, roleArn: roleArn(ACCOUNT_B), stack: accountStackName('ki-prod', ACCOUNT_B) },
       ],
     });
     expect(run.stderr).toBe('The client secret is left out; add --show-secret to include it.\n');

@@ -1,8 +1,11 @@
+import { OUTPUT_NAMES } from '../../lib/outputs';
+import { accountStackName, secretStackName } from '../../lib/stack-names';
 import {
   AUDIENCE,
   AUTHORIZATION_SERVERS,
   CLIENT_ID,
   environmentOutputs,
+  OTHER_SUBJECT,
   startAuthorizationServer,
   type AuthorizationServerFixture,
 } from './helpers/authorization-server';
@@ -51,10 +54,11 @@ describe('key-insight verify against an Okta-like authorization server', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).not.toMatch(/FAIL|SKIP/);
     checkLine(run, 'PASS', "Token grants every configured scope");
-    expect(run.stdout).toContain('All 11 checks passed.');
+    expect(run.stdout).toContain('All 12 checks passed.');
     expect(run.stdout).toContain('lifetime 3600 s');
     expect(run.stdout).toMatch(/cid +"0oa-key-insight-test"/);
     expect(run.stdout).toMatch(/scp +\["keyinsight.read"\]/);
+    expect(run.stdout).toMatch(/sub +"0oa-key-insight-test"/);
     expect(run.stdout).not.toMatch(/\bjti\b/);
     expect(run.stderr).toBe('');
   });
@@ -65,7 +69,7 @@ describe('key-insight verify against an Okta-like authorization server', () => {
     expect(run.exitCode).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.passed).toBe(true);
-    expect(report.checks.map((check: { status: string }) => check.status)).toEqual(Array(11).fill('pass'));
+    expect(report.checks.map((check: { status: string }) => check.status)).toEqual(Array(12).fill('pass'));
     expect(report.token.signatureVerified).toBe(true);
     expect(report.token.claims).toMatchObject({ cid: CLIENT_ID, aud: AUDIENCE, scp: ['keyinsight.read'] });
     expect(report.token.claims).not.toHaveProperty('jti');
@@ -105,7 +109,7 @@ describe('key-insight verify against an Okta-like authorization server', () => {
     expect(run.exitCode).toBe(1);
     checkLine(run, 'FAIL', "Token aud equals the stack's audience");
     expect(run.stdout).toContain(`aud is "${AUDIENCE}", the stack's audience is "api://another-audience"`);
-    checkLine(run, 'PASS', "Token names the stack's client ID");
+    checkLine(run, 'PASS', "Token names the stack's client ID (cid or client_id)");
   });
 
   it('fails the signature check when the token is signed by a key the server does not publish', async () => {
@@ -131,6 +135,34 @@ describe('key-insight verify against an Okta-like authorization server', () => {
     checkLine(run, 'FAIL', "Token iss equals the stack's issuer");
   });
 
+  it("fails the sub check, naming the trust's :sub condition, when the token has no sub", async () => {
+    // GIVEN an authorization server whose tokens carry cid but no sub
+    const issuer = server.issuer(AUTHORIZATION_SERVERS.noSubject);
+
+    // WHEN verify runs
+    const run = await verify(environmentOutputs(issuer));
+
+    // THEN the sub check fails with the condition AWS STS would enforce; the client check passes
+    expect(run.exitCode).toBe(1);
+    checkLine(run, 'FAIL', "Token sub equals the stack's client ID (the AWS trust's :sub condition)");
+    expect(run.stdout).toContain(`sub is missing, the stack's client ID is "${CLIENT_ID}"`);
+    expect(run.stdout).toContain(
+      `AWS STS would refuse this token: the role's trust policy requires the condition 127.0.0.1:${server.port}/oauth2/aus-no-subject:sub = "${CLIENT_ID}"`,
+    );
+    checkLine(run, 'PASS', "Token names the stack's client ID (cid or client_id)");
+  });
+
+  it("fails the sub check, naming the trust's :sub condition, when the token's sub is another principal", async () => {
+    const run = await verify(environmentOutputs(server.issuer(AUTHORIZATION_SERVERS.otherSubject)));
+
+    expect(run.exitCode).toBe(1);
+    checkLine(run, 'FAIL', "Token sub equals the stack's client ID (the AWS trust's :sub condition)");
+    expect(run.stdout).toContain(`sub is "${OTHER_SUBJECT}", the stack's client ID is "${CLIENT_ID}"`);
+    expect(run.stdout).toContain(
+      `the role's trust policy requires the condition 127.0.0.1:${server.port}/oauth2/aus-other-subject:sub = "${CLIENT_ID}"`,
+    );
+  });
+
   it('fails the expiry check when the token is already expired on arrival', async () => {
     const run = await verify(environmentOutputs(server.issuer(AUTHORIZATION_SERVERS.slowClock)));
 
@@ -141,7 +173,7 @@ describe('key-insight verify against an Okta-like authorization server', () => {
   });
 
   it('stops with exit code 2 and names the cdktf flag when the outputs file has no client secret', async () => {
-    const { client_secret: _omitted, ...withoutSecret } = mainOutputs();
+    const { [OUTPUT_NAMES.clientSecret]: _omitted, ...withoutSecret } = mainOutputs();
 
     const run = await verify({ ...withoutSecret, aws_role_arn: roleArn(ACCOUNT_A) });
 
@@ -169,9 +201,9 @@ describe('key-insight verify --assume-role, against a hand-written fake of AWS S
   /** As an environment with accounts writes them: the client secret in its own stack, ki-dev-secret. */
   const multiAccountOutputs = () => ({
     'ki-dev': (({ client_secret: _secret, ...published }) => published)(mainOutputs()),
-    'ki-dev-secret': { client_secret: mainOutputs().client_secret },
-    [`ki-dev-${ACCOUNT_A}`]: { aws_role_arn: roleArn(ACCOUNT_A) },
-    [`ki-dev-${ACCOUNT_B}`]: { aws_role_arn: roleArn(ACCOUNT_B) },
+    [secretStackName('ki-dev')]: { [OUTPUT_NAMES.clientSecret]: mainOutputs().client_secret },
+    [accountStackName('ki-dev', ACCOUNT_A)]: { [OUTPUT_NAMES.awsRoleArn]: roleArn(ACCOUNT_A) },
+    [accountStackName('ki-dev', ACCOUNT_B)]: { [OUTPUT_NAMES.awsRoleArn]: roleArn(ACCOUNT_B) },
   });
 
   beforeEach(() => {
@@ -189,7 +221,7 @@ describe('key-insight verify --assume-role, against a hand-written fake of AWS S
     ]);
     for (const request of sts.requests) expect(server.issuedAccessTokens).toContain(request.webIdentityToken);
     expect(run.stdout).toContain(`assumed arn:aws:sts::${ACCOUNT_B}:assumed-role/FortanixKeyInsight/key-insight-verify`);
-    expect(run.stdout).toContain('All 13 checks passed.');
+    expect(run.stdout).toContain('All 14 checks passed.');
     expectNoSecrets(run, { secrets: [FAKE_STS_SECRET_ACCESS_KEY, FAKE_STS_SESSION_TOKEN, 'ASIAFAKEACCESSKEY'], tokens: server.issuedAccessTokens });
   });
 

@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -40,6 +40,13 @@ export interface TerraformRun {
 
 const execFileAsync = promisify(execFile);
 
+const roots: string[] = [];
+
+/** Removes every folder terraformFolder made in this test file (call it from afterAll). */
+export function removeTerraformFolders(): void {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+}
+
 /**
  * A project folder whose `cdktf.out/stacks/<name>` holds `cdk.tf.json`, as `cdktf synth` lays it out,
  * and a project-local CLI config that installs hashicorp/aws from the mirror (linked, not copied) and
@@ -47,6 +54,7 @@ const execFileAsync = promisify(execFile);
  */
 export function terraformFolder(config: object, name = 'stack'): TerraformRun {
   const root = mkdtempSync(join(tmpdir(), 'ki-terraform-'));
+  roots.push(root);
   const dir = join(root, 'cdktf.out', 'stacks', name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config, null, 2));
@@ -95,12 +103,30 @@ export interface PlannedChange {
   readonly references: Record<string, string[]>;
 }
 
-/** `terraform init`, `validate` and `plan`; the planned changes, from `terraform show -json`. */
-export async function initValidatePlan(folder: TerraformRun): Promise<PlannedChange[]> {
+/**
+ * `terraform init` and `plan`; the planned changes, from `terraform show -json`. No separate
+ * `terraform validate`: plan validates the configuration first and fails with the same errors, and
+ * each command that loads hashicorp/aws costs seconds of CPU.
+ */
+export async function initAndPlan(folder: TerraformRun): Promise<PlannedChange[]> {
+  await init(folder);
+  return plan(folder);
+}
+
+export async function init(folder: TerraformRun): Promise<void> {
   await folder.run(['init', '-input=false']);
-  await folder.run(['validate']);
-  await folder.run(['plan', '-input=false', '-out=plan.tfplan']);
-  const plan = JSON.parse(await folder.run(['show', '-json', 'plan.tfplan']));
+}
+
+/**
+ * `terraform plan` in a folder already initialized; the planned changes. `planArgs` are added to the
+ * command, `planFile` names the saved plan (so that two plans of one folder can run at once).
+ */
+export async function plan(folder: TerraformRun, planArgs: string[] = [], planFile = 'plan.tfplan'): Promise<PlannedChange[]> {
+  await folder.run(['plan', '-input=false', ...planArgs, `-out=${planFile}`]);
+  return changesOf(JSON.parse(await folder.run(['show', '-json', planFile])));
+}
+
+function changesOf(plan: any): PlannedChange[] {
   const configured = new Map<string, any>(
     (plan.configuration?.root_module?.resources ?? []).map((resource: any) => [resource.address, resource]),
   );

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { configWith, minimalStack, withValue } from '../helpers/config';
 import { threeEnvironments } from '../helpers/environments';
 import { synthConfig, TerraformJson } from '../helpers/synth';
-import { OFFLINE_AWS_PROVIDER, PlannedChange, initValidatePlan, requireTerraform, terraformFolder } from '../helpers/terraform';
+import { OFFLINE_AWS_PROVIDER, PlannedChange, initAndPlan, removeTerraformFolders, requireTerraform, terraformFolder } from '../helpers/terraform';
 
 const ISSUER = 'https://acme.okta.com/oauth2/aus9z8y7x6';
 const CLIENT_ID = '0oa9z8y7x6w5v4u3t2s1';
@@ -75,6 +75,8 @@ async function planRetired(): Promise<PlannedChange[]> {
   return plan.resource_changes.map((change: any) => ({ type: change.type, actions: change.change.actions }));
 }
 
+afterAll(removeTerraformFolders);
+
 beforeAll(async () => {
   requireTerraform();
   stacks = synthConfig(threeEnvironments());
@@ -86,10 +88,10 @@ beforeAll(async () => {
       const environment = name.replace(/-\d{12}$/, '');
       const folder = terraformFolder(offline(stacks[name], `../../../terraform.${environment}.tfstate`), name);
       writeFileSync(join(folder.root, `terraform.${environment}.tfstate`), oktaState(Object.keys(stacks[environment].output!)));
-      plans.set(name, await initValidatePlan(folder));
+      plans.set(name, await initAndPlan(folder));
     }),
   ]);
-}, 180_000);
+}, 300_000);
 
 it("destroys a retired account's OIDC provider, role, policy and attachment at its next deploy", () => {
   expect(retiredPlan.map((change) => [change.type, change.actions]).sort()).toEqual([

@@ -1,6 +1,6 @@
 import { TerraformVariable, Testing, TerraformStack } from 'cdktf';
 import { AwsOidcTrust, AwsOidcTrustProps } from '../../lib/aws-oidc-trust';
-import { SCANNED_SERVICES, SERVICE_ACTIONS, isReadOnlyAction, scanningActions } from '../../lib/scanning-policy';
+import { SCANNED_SERVICES, SERVICE_ACTIONS, accessLevel, isReadOnlyAction, scanningActions } from '../../lib/scanning-policy';
 import { configWith, minimalStack, oneEnvironment, withValue } from '../helpers/config';
 import { onlyResource, resourcesOf, synthConfig, TerraformJson } from '../helpers/synth';
 
@@ -140,9 +140,44 @@ describe('the scanning policy', () => {
   });
 });
 
-describe('read-only actions', () => {
+describe('read-only actions, by the access levels of AWS service authorization reference', () => {
   it.each(['kms:ListKeys', 'acm:DescribeCertificate', 's3:GetBucketLocation'])('counts %s as read-only', (action) => {
     expect(isReadOnlyAction(action)).toBe(true);
+  });
+
+  it('counts an action AWS lists as List although its name is not List/Describe/Get', () => {
+    expect(accessLevel('acm', 'SearchCertificates')).toBe('List');
+    expect(isReadOnlyAction('acm:SearchCertificates')).toBe(true);
+  });
+
+  it('does not count an action named Get that AWS lists as Write', () => {
+    expect(accessLevel('sts', 'GetFederationToken')).toBe('Write');
+    expect(isReadOnlyAction('sts:GetFederationToken')).toBe(false);
+  });
+
+  it.each(['kms:ListEverything', 'ec2:DescribeNothingAtAll', 'notaservice:ListThings'])('does not count %s, which AWS does not have', (action) => {
+    const [service, name] = action.split(':');
+    expect(accessLevel(service, name)).toBeUndefined();
+    expect(isReadOnlyAction(action)).toBe(false);
+  });
+
+  it('does not count acm:ExportCertificate, which AWS lists as Read but which exports the private key', () => {
+    expect(accessLevel('acm', 'ExportCertificate')).toBe('Read');
+    expect(isReadOnlyAction('acm:ExportCertificate')).toBe(false);
+  });
+
+  it.each(['s3:GetObject', 'secretsmanager:GetSecretValue', 'ssm:GetParameter', 'ssm:GetParameters'])(
+    'does not count %s, which AWS lists as Read but which reads data',
+    (action) => {
+      const [service, name] = action.split(':');
+      expect(accessLevel(service, name)).toBe('Read');
+      expect(isReadOnlyAction(action)).toBe(false);
+    },
+  );
+
+  it('finds each scanning action with access level List or Read', () => {
+    const levels = scanningActions(SCANNED_SERVICES).map((action) => accessLevel(...(action.split(':') as [string, string])));
+    expect(levels.filter((level) => level !== 'List' && level !== 'Read')).toEqual([]);
   });
 
   it.each(['kms:*', 'kms:Decrypt', 's3:GetObject', 's3:PutObject', 'iam:PassRole', '*', 'kms:List*', 'secretsmanager:GetSecretValue', 'ec2:DeleteVolume'])(

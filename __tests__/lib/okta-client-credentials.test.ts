@@ -40,7 +40,15 @@ describe('the API Services app', () => {
       response_types: ['token'],
       token_endpoint_auth_method: 'client_secret_basic',
       omit_secret: true,
+      skip_authentication_policy: true,
     });
+  });
+
+  it('skips the sign-on policy with an attribute that okta/okta 6.12.0 accepts as an optional Boolean', () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, '__tests__', 'fixtures', 'okta-6.12.0-schema.json'), 'utf8'));
+
+    expect(onlyResource(synthOkta(), 'okta_app_oauth').skip_authentication_policy).toBe(true);
+    expect(schema.okta_app_oauth.skip_authentication_policy).toEqual({ kind: 'optional', type: 'Boolean' });
   });
 });
 

@@ -1,10 +1,13 @@
-import { Testing } from 'cdktf';
+import { Testing, TerraformStack } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { AwsOidcTrust } from '../../lib/aws-oidc-trust';
 import { parseConfig } from '../../lib/config';
 import { addEnvironments } from '../../lib/key-insight-app';
 import { AwsAccountStack, KeyInsightStack } from '../../lib/key-insight-stack';
 import { formatFinding, reviewApp } from '../../lib/review';
 import { synthesize } from '../../lib/synthesize';
 import { RULES } from '../../lib/review/rules';
+import { trustConditions } from '../../lib/review/rules/trust-conditions';
 import { configWith, minimalStack, withValue } from '../helpers/config';
 import { organizationStack, templateOf } from '../helpers/organization';
 
@@ -37,17 +40,85 @@ describe('the default configuration', () => {
 });
 
 describe('KI-TRUST-CONDITIONS (error)', () => {
+  const conditionsOf = (policy: any): Record<string, string> => policy.Statement[0].Condition.StringEquals;
+  const keyEndingWith = (policy: any, suffix: string) => Object.keys(conditionsOf(policy)).find((key) => key.endsWith(suffix))!;
+
   it.each([':aud', ':sub'])('fails a trust without the %s condition', (suffix) => {
     const change: Change = ({ environment }) =>
       rewriteTrust(environment, (policy) => {
-        const conditions = policy.Statement[0].Condition.StringEquals;
-        for (const key of Object.keys(conditions)) if (key.endsWith(suffix)) delete conditions[key];
+        delete conditionsOf(policy)[keyEndingWith(policy, suffix)];
       });
     expect(idsOf(undefined, change)).toEqual(['KI-TRUST-CONDITIONS']);
   });
 
-  it('passes a trust with both', () => {
+  it('fails an :aud condition that holds another audience than the configured one, naming both', () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        conditionsOf(policy)[keyEndingWith(policy, ':aud')] = 'api://another-audience';
+      });
+    const [finding] = findings(undefined, change);
+    expect(finding.id).toBe('KI-TRUST-CONDITIONS');
+    expect(finding.where).toEqual(['ki-test/Aws/Role (<issuer host/path>:aud is "api://another-audience", expected "api://key-insight-test")']);
+  });
+
+  it("fails a :sub condition that holds another value than the app's client ID", () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        conditionsOf(policy)[keyEndingWith(policy, ':sub')] = '0oa-another-client';
+      });
+    const [finding] = findings(undefined, change);
+    expect(finding.id).toBe('KI-TRUST-CONDITIONS');
+    expect(finding.where[0]).toMatch(/^ki-test\/Aws\/Role \(<issuer host\/path>:sub is "0oa-another-client", expected "\$\{TfToken\[TOKEN\.\d+\]\}"\)$/);
+  });
+
+  it('fails conditions whose keys name another issuer than the one the provider trusts', () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        const conditions = conditionsOf(policy);
+        policy.Statement[0].Condition.StringEquals = {
+          'dev-000.okta.com/oauth2/default:aud': conditions[keyEndingWith(policy, ':aud')],
+          'dev-000.okta.com/oauth2/default:sub': conditions[keyEndingWith(policy, ':sub')],
+        };
+      });
+    const [finding] = findings(undefined, change);
+    expect(finding.id).toBe('KI-TRUST-CONDITIONS');
+    expect(finding.where[0]).toContain('<issuer host/path>:aud is missing, expected "api://key-insight-test"');
+    expect(finding.where[0]).toContain('"dev-000.okta.com/oauth2/default:aud" does not name the issuer; "dev-000.okta.com/oauth2/default:sub" does not name the issuer');
+  });
+
+  it('fails a role whose trust no AwsOidcTrust wrote', () => {
+    const change: Change = ({ environment }) => {
+      new IamRole(environment, 'Extra', { name: 'extra', assumeRolePolicy: JSON.stringify(trustOf(environment)) });
+    };
+    const [finding] = findings(undefined, change);
+    expect(finding.where).toEqual(['ki-test/Extra (not written by AwsOidcTrust)']);
+  });
+
+  it('passes the trust AwsOidcTrust writes, in the environment stack and in every account stack', () => {
+    const accounts = withValue(minimalStack(), 'aws.accounts', [{ accountId: '111111111111' }, { accountId: '222222222222' }]);
     expect(idsOf()).not.toContain('KI-TRUST-CONDITIONS');
+    expect(idsOf(accounts)).not.toContain('KI-TRUST-CONDITIONS');
+  });
+
+  it('passes conditions with literal issuer, audience and client ID values', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'literal');
+    const trust = new AwsOidcTrust(stack, 'Aws', {
+      issuerUrl: 'https://dev-1.okta.com/oauth2/aus1',
+      audience: 'api://key-insight-test',
+      clientId: '0oa1',
+      roleName: 'r',
+      maxSessionDurationSeconds: 3600,
+      scannedServices: ['kms'],
+    });
+    const reviewed = {
+      name: 'literal',
+      environment: parseConfig(configWith(minimalStack())).stacks[0],
+      resources: [{ type: 'aws_iam_role', path: trust.role.node.path, attributes: { assume_role_policy: JSON.stringify(trust.trustPolicy) } }],
+      trusts: [{ rolePath: trust.role.node.path, ...trust.trustConditions }],
+    };
+    expect(trust.trustConditions.keyPrefix).toBe('dev-1.okta.com/oauth2/aus1');
+    expect(trustConditions.check(reviewed)).toEqual([]);
   });
 });
 
@@ -103,6 +174,17 @@ describe('KI-SCAN-READONLY (error)', () => {
     const [finding] = findings(undefined, change);
     expect(finding.id).toBe('KI-SCAN-READONLY');
     expect(finding.where).toEqual(['ki-test/Aws/ScanningPolicy (kms:Decrypt)']);
+  });
+
+  it('fails a policy with an action AWS does not have, although its name looks read-only', () => {
+    const change: Change = ({ environment }) => {
+      const document = structuredClone(environment.aws!.scanningPolicyDocument) as any;
+      document.Statement[0].Action.push('kms:ListEverything', 'sts:GetFederationToken');
+      environment.aws!.scanningPolicy.addOverride('policy', JSON.stringify(document));
+    };
+    const [finding] = findings(undefined, change);
+    expect(finding.id).toBe('KI-SCAN-READONLY');
+    expect(finding.where).toEqual(['ki-test/Aws/ScanningPolicy (kms:ListEverything, sts:GetFederationToken)']);
   });
 
   it('passes the read-only scanning policy of every service', () => {
@@ -244,7 +326,20 @@ describe('inside the member-account template of an organization environment', ()
       delete policy.Statement[0].Condition.StringEquals['${IssuerHostPath}:sub'];
     });
     const [finding] = findings(organizationStack(), change);
-    expect([finding.id, finding.where]).toEqual(['KI-TRUST-CONDITIONS', [TEMPLATE_ROLE]]);
+    expect(finding.id).toBe('KI-TRUST-CONDITIONS');
+    expect(finding.where).toEqual([expect.stringMatching(/^ki-test\/Organization\/StackSet\/template\/ScannerRole \(<issuer host\/path>:sub is missing, expected "\$\{TfToken\[TOKEN\.\d+\]\}"\)$/)]);
+    expect(finding.where[0].startsWith(TEMPLATE_ROLE)).toBe(true);
+  });
+
+  it('fails a template trust whose :aud condition holds another audience (KI-TRUST-CONDITIONS)', () => {
+    const change = rewriteTrust((policy) => {
+      policy.Statement[0].Condition.StringEquals['${IssuerHostPath}:aud'] = 'api://another-audience';
+    });
+    const [finding] = findings(organizationStack(), change);
+    expect([finding.id, finding.where]).toEqual([
+      'KI-TRUST-CONDITIONS',
+      [`${TEMPLATE_ROLE} (<issuer host/path>:aud is "api://another-audience", expected "api://key-insight-test")`],
+    ]);
   });
 
   it('fails a template trust that also lets an AWS principal assume the role (KI-TRUST-PRINCIPAL)', () => {

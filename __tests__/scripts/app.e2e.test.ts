@@ -1,6 +1,7 @@
 /**
- * The direct synth path (`npm run synth`, scripts/app.cjs without the cdktf CLI) writes what
- * `npx cdktf synth` writes.
+ * The direct synth path (`npm run synth`: scripts/app.cjs, bundled by esbuild, without the cdktf CLI)
+ * writes what the cdktf CLI writes when it runs main.ts itself from its TypeScript sources, unbundled,
+ * as a `cdktf init` project does (`cdktf synth --app`, with tsx in place of ts-node).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -25,10 +26,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
   expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
 }
 
-it('writes the same files as `npx cdktf synth`, byte for byte', () => {
+/** The app as the cdktf CLI runs a template project's: main.ts from its sources, no bundle. */
+const UNBUNDLED_APP = `${process.execPath} --require tsx/cjs main.ts`;
+
+it('writes the same files as `npx cdktf synth` running main.ts unbundled, byte for byte', () => {
   const viaCli = join(work, 'cli');
   const direct = join(work, 'direct');
-  run('npx', ['cdktf', 'synth', '--output', viaCli], { KEY_INSIGHT_CONFIG: configFile });
+  run('npx', ['cdktf', 'synth', '--app', UNBUNDLED_APP, '--output', viaCli], { KEY_INSIGHT_CONFIG: configFile });
   run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: configFile, CDKTF_OUTDIR: direct });
   const cliFiles = filesBelow(viaCli);
   expect(Object.keys(cliFiles)).toHaveLength(10);

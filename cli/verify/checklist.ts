@@ -23,7 +23,8 @@ export const CHECKS = {
   tokenAudience: "Token aud equals the stack's audience",
   tokenExpiry: 'Token exp is in the future',
   tokenScopes: 'Token grants every configured scope',
-  tokenClient: "Token names the stack's client ID",
+  tokenClient: "Token names the stack's client ID (cid or client_id)",
+  tokenSubject: "Token sub equals the stack's client ID (the AWS trust's :sub condition)",
 } as const;
 
 export type CheckId = keyof typeof CHECKS;

@@ -25,7 +25,14 @@ export function tokenClientId(claims: TokenClaims): unknown {
 
 /** Checks the claims of a token whose signature has been verified, one result per claim rule. */
 export function checkTokenClaims(claims: TokenClaims, expected: ExpectedToken, nowSeconds: number): CheckResult[] {
-  return [checkIssuer(claims, expected), checkAudience(claims, expected), checkExpiry(claims, nowSeconds), checkScopes(claims, expected), checkClient(claims, expected)];
+  return [
+    checkIssuer(claims, expected),
+    checkAudience(claims, expected),
+    checkExpiry(claims, nowSeconds),
+    checkScopes(claims, expected),
+    checkClient(claims, expected),
+    checkSubject(claims, expected),
+  ];
 }
 
 function checkIssuer(claims: TokenClaims, expected: ExpectedToken): CheckResult {
@@ -75,20 +82,35 @@ function checkScopes(claims: TokenClaims, expected: ExpectedToken): CheckResult 
   );
 }
 
-/**
- * The client claim must be the stack's client ID, and so must `sub` where present: the AWS trust
- * policy conditions on `<issuer>:sub` being the client ID.
- */
+/** The client claim (Okta's `cid`, RFC 9068's `client_id`) must be the stack's client ID. */
 function checkClient(claims: TokenClaims, expected: ExpectedToken): CheckResult {
   const client = tokenClientId(claims);
-  const subjectMatches = claims.sub === undefined || claims.sub === expected.clientId;
   return checkResult(
     'tokenClient',
-    client === expected.clientId && subjectMatches,
-    `cid/client_id is ${show(client)}${claims.sub === undefined ? '' : ` and sub is ${show(claims.sub)}`}`,
+    client === expected.clientId,
+    `cid/client_id is ${show(client)}`,
     `the stack's client ID is ${show(expected.clientId)}`,
-    "the token was issued to another client than the stack's app, or sub is not the client ID, which the AWS trust policy's sub condition requires",
+    "the token was issued to another client than the stack's app: check the client_id output",
   );
+}
+
+/**
+ * `sub` must be the client ID: the role's trust policy requires `<issuer host/path>:sub` = the
+ * client ID, so AWS STS refuses a token without that `sub`, whatever its other claims.
+ */
+function checkSubject(claims: TokenClaims, expected: ExpectedToken): CheckResult {
+  return checkResult(
+    'tokenSubject',
+    claims.sub === expected.clientId,
+    `sub is ${show(claims.sub)}`,
+    `the stack's client ID is ${show(expected.clientId)}`,
+    `AWS STS would refuse this token: the role's trust policy requires the condition ${trustConditionKey(expected.issuer)}:sub = ${show(expected.clientId)}`,
+  );
+}
+
+/** The prefix of the trust policy's condition keys: the issuer without its scheme. */
+function trustConditionKey(issuer: string): string {
+  return issuer.replace(/^https?:\/\//, '');
 }
 
 export interface TokenSummary {

@@ -4,6 +4,7 @@ import type { Streams } from '../main';
 import { requireClientSecret } from '../outputs-command';
 import type { Redactor } from '../redactor';
 import { loadSetup, OUTPUT_NAMES } from '../stack-outputs';
+import { accountStackName } from '../../lib/stack-names';
 import { UsageError } from '../usage-error';
 import { renderVerifyJson, renderVerifyText } from './report';
 import { runVerify } from './run-verify';
@@ -14,7 +15,7 @@ export async function verifyCommand(options: VerifyOptions, redactor: Redactor, 
   const clientSecret = requireClientSecret(setup);
   if (options.assumeRole && setup.awsRoles.length === 0) {
     throw new UsageError(
-      `--assume-role needs an ${OUTPUT_NAMES.awsRoleArn} output in stack "${setup.stackName}" or in stacks named ${setup.stackName}-<account ID>, but ${setup.outputsFile} has none`,
+      `--assume-role needs an ${OUTPUT_NAMES.awsRoleArn} output in stack "${setup.stackName}" or in stacks named ${accountStackName(setup.stackName, '<account ID>')}, but ${setup.outputsFile} has none`,
     );
   }
   redactor.addSecret(clientSecret);

@@ -1,7 +1,9 @@
 import { IConstruct } from 'constructs';
 import { TerraformResource, TerraformStack } from 'cdktf';
+import { AwsOidcTrust } from '../aws-oidc-trust';
+import { OrganizationStackSet } from '../organization-stack-set';
 import type { KeyInsightConfig, StackConfig } from '../config';
-import { Level, ReviewedResource, ReviewedStack } from './rule';
+import { Level, ReviewedResource, ReviewedStack, ReviewedTrust } from './rule';
 import { RULES, WARNING_IDS } from './rules';
 import { stackSetTemplateResources } from './stack-set-template';
 
@@ -37,7 +39,12 @@ function reviewedStack(stack: EnvironmentStack): ReviewedStack {
       return { type: resource.terraformResourceType, path: resource.node.path, attributes };
     });
   const templates = resources.filter((resource) => resource.type === 'aws_cloudformation_stack_set').flatMap(stackSetTemplateResources);
-  return { name: stack.node.id, environment: stack.environment, resources: [...resources, ...templates] };
+  const trusts: ReviewedTrust[] = stack.node.findAll().flatMap((construct): ReviewedTrust[] => {
+    if (construct instanceof AwsOidcTrust) return [{ rolePath: construct.role.node.path, ...construct.trustConditions }];
+    if (construct instanceof OrganizationStackSet) return [{ rolePath: construct.memberRoleReviewPath, ...construct.trustConditions }];
+    return [];
+  });
+  return { name: stack.node.id, environment: stack.environment, resources: [...resources, ...templates], trusts };
 }
 
 /**

@@ -10,11 +10,23 @@ export interface ReviewedResource {
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
+/** What a role's trust policy was meant to require, from the construct that wrote it. */
+export interface ReviewedTrust {
+  /** The construct path of the `aws_iam_role`. */
+  readonly rolePath: string;
+  /** The issuer without `https://`; may hold unresolved tokens. */
+  readonly keyPrefix: string;
+  readonly audience: string;
+  /** The Okta app's client ID; may hold unresolved tokens. */
+  readonly clientId: string;
+}
+
 export interface ReviewedStack {
   readonly name: string;
   /** The environment (entry of `stacks`) the stack belongs to. */
   readonly environment: StackConfig;
   readonly resources: readonly ReviewedResource[];
+  readonly trusts: readonly ReviewedTrust[];
 }
 
 /** A check of the composed stack, in the style of cdk-nag: a stable ID, a one-line cause and the fix. */

@@ -12,8 +12,8 @@ export function describeMachine({ env, projectDir }) {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   const memTotalKib = Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))[1]);
   const terraformJson = commandOutput('terraform', ['version', '-json'], { env });
-  const commit = commandOutput('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectDir });
-  const changes = commandOutput('git', ['status', '--porcelain'], { cwd: projectDir });
+  const commit = commandOutput('git', ['rev-parse', 'HEAD'], { cwd: projectDir });
+  const changes = commandOutput('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: projectDir });
   return {
     cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
     cores: os.availableParallelism(),

@@ -109,8 +109,9 @@ written as \`cdktf init --template=typescript\` sets a project up, and how the a
 accounts and environments. Produced by \`npm run bench\` (\`scripts/bench.mjs\`): one run of ${rounds},
 ${finishedAt.toISOString().slice(0, 10)}.
 
-Reproduce: \`npm ci && npm run bench\` (about ten minutes; \`npm run bench -- --quick\` for a one-round
-smoke run that prints the tables without writing this file).
+Reproduce: \`npm ci && npm run bench\` from a clean checkout of the measured commit (about ten
+minutes; it refuses to write this file from a checkout with uncommitted changes). With \`-- --quick\`
+(one round) or \`-- --no-write\` (all rounds) it prints the tables without writing this file.
 
 ## Machine
 
@@ -124,7 +125,7 @@ ${table(
     ['Node', machine.node],
     ['npm', machine.npm],
     ['Terraform', machine.terraform],
-    ['measured tree', machine.commit],
+    ['measured commit', machine.commit],
     ['date', `${startedAt.toISOString()} to ${finishedAt.toISOString()}`],
     ['load average (1 / 5 / 15 min)', `${loadText(load.before)} before, ${loadText(load.after)} after`],
   ],

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { OKTA_METADATA_PATH, OKTA_TOKEN_PATH } from '../../../lib/okta-facts';
+import { OUTPUT_NAMES } from '../../../lib/outputs';
 
 /** A recognisable client secret, with characters that client_secret_basic must form-urlencode (RFC 6749 2.3.1). */
 export const CLIENT_SECRET = 'SENTINEL-client-secret+/%:&= x';
@@ -14,13 +16,19 @@ export const KNOWN_SCOPES = ['keyinsight.read', 'keyinsight.admin'];
 /**
  * Authorization servers of the fixture, like an Okta org's custom authorization servers:
  * `main` behaves; `slowClock` issues tokens already expired (its clock runs two hours behind);
- * `unpublishedKey` signs with a key other than the one it publishes at /v1/keys.
+ * `unpublishedKey` signs with a key other than the one it publishes at /v1/keys; `noSubject` issues
+ * tokens without `sub`; `otherSubject` issues tokens whose `sub` is OTHER_SUBJECT, not the client ID.
  */
 export const AUTHORIZATION_SERVERS = {
   main: 'aus-main',
   slowClock: 'aus-slow-clock',
   unpublishedKey: 'aus-unpublished-key',
+  noSubject: 'aus-no-subject',
+  otherSubject: 'aus-other-subject',
 } as const;
+
+/** The `sub` of the `otherSubject` server's tokens: a user's ID, as in a token issued to a person. */
+export const OTHER_SUBJECT = '00u-someone-else';
 
 export type AuthorizationServerId = (typeof AUTHORIZATION_SERVERS)[keyof typeof AUTHORIZATION_SERVERS];
 
@@ -62,6 +70,7 @@ export async function startAuthorizationServer(management: ManagementStandInOpti
     clientSecret: CLIENT_SECRET,
     grantedScopes: GRANTED_SCOPES,
     knownScopes: KNOWN_SCOPES,
+    otherSubject: OTHER_SUBJECT,
     management: { apiToken: MANAGEMENT_API_TOKEN, ...management },
   };
   const child = spawn(process.execPath, [FIXTURE_SCRIPT, JSON.stringify(config)]);
@@ -106,12 +115,12 @@ function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
 /** The outputs an environment stack writes, for an authorization server with this issuer. */
 export function environmentOutputs(issuer: string) {
   return {
-    client_id: CLIENT_ID,
-    client_secret: CLIENT_SECRET,
-    metadata_uri: `${issuer}/.well-known/oauth-authorization-server`,
-    issuer,
-    token_endpoint: `${issuer}/v1/token`,
-    audience: AUDIENCE,
-    scopes: GRANTED_SCOPES,
+    [OUTPUT_NAMES.clientId]: CLIENT_ID,
+    [OUTPUT_NAMES.clientSecret]: CLIENT_SECRET,
+    [OUTPUT_NAMES.metadataUri]: `${issuer}${OKTA_METADATA_PATH}`,
+    [OUTPUT_NAMES.issuer]: issuer,
+    [OUTPUT_NAMES.tokenEndpoint]: `${issuer}${OKTA_TOKEN_PATH}`,
+    [OUTPUT_NAMES.audience]: AUDIENCE,
+    [OUTPUT_NAMES.scopes]: GRANTED_SCOPES,
   };
 }

@@ -21,7 +21,7 @@ const statuses = (claims: Record<string, unknown>) =>
 
 describe('checkTokenClaims', () => {
   it("passes Okta's claims (scp array, cid)", () => {
-    expect(statuses(oktaClaims)).toEqual({ tokenIssuer: 'pass', tokenAudience: 'pass', tokenExpiry: 'pass', tokenScopes: 'pass', tokenClient: 'pass' });
+    expect(statuses(oktaClaims)).toEqual({ tokenIssuer: 'pass', tokenAudience: 'pass', tokenExpiry: 'pass', tokenScopes: 'pass', tokenClient: 'pass', tokenSubject: 'pass' });
   });
 
   it("passes RFC 9068's claims (scope string, client_id)", () => {
@@ -53,17 +53,25 @@ describe('checkTokenClaims', () => {
     });
   });
 
-  it('fails the client check when sub is not the client ID, which the AWS trust policy requires', () => {
-    expect(checkTokenClaims({ ...oktaClaims, sub: 'someone@example.com' }, expected, NOW)[4]).toMatchObject({
+  it('fails the sub check when sub is not the client ID, naming the trust condition it breaks', () => {
+    expect(checkTokenClaims({ ...oktaClaims, sub: 'someone@example.com' }, expected, NOW)[5]).toEqual({
+      id: 'tokenSubject',
+      title: "Token sub equals the stack's client ID (the AWS trust's :sub condition)",
       status: 'fail',
-      detail: `cid/client_id is "0oa1" and sub is "someone@example.com", the stack's client ID is "0oa1"`,
+      detail: `sub is "someone@example.com", the stack's client ID is "0oa1"`,
+      hint: `AWS STS would refuse this token: the role's trust policy requires the condition dev-1.okta.com/oauth2/aus1:sub = "0oa1"`,
     });
   });
 
-  it('fails the client check when the token names another client', () => {
+  it('fails the sub check when the token has no sub, and passes the client check on cid alone', () => {
     const { sub: _sub, ...withoutSub } = oktaClaims;
 
-    expect(checkTokenClaims({ ...withoutSub, cid: '0oa2' }, expected, NOW)[4]).toMatchObject({
+    expect(statuses(withoutSub)).toMatchObject({ tokenClient: 'pass', tokenSubject: 'fail' });
+    expect(checkTokenClaims(withoutSub, expected, NOW)[5].detail).toBe(`sub is missing, the stack's client ID is "0oa1"`);
+  });
+
+  it('fails the client check when the token names another client', () => {
+    expect(checkTokenClaims({ ...oktaClaims, cid: '0oa2' }, expected, NOW)[4]).toMatchObject({
       status: 'fail',
       detail: `cid/client_id is "0oa2", the stack's client ID is "0oa1"`,
     });

@@ -1,0 +1,33 @@
+/**
+ * The vendor bundle leaves archiver out (scripts/build-app.cjs): what happens when something in it
+ * tries to zip a TerraformAsset folder anyway.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { filesBelow } from '../helpers/app';
+import { ROOT } from '../helpers/config';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildApp } = require(join(ROOT, 'scripts', 'build-app.cjs'));
+
+const work = mkdtempSync(join(tmpdir(), 'ki-build-app-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+it('throws, instead of writing no zip, when cdktf in the bundle archives a TerraformAsset folder', async () => {
+  // GIVEN cdktf as the synth loads it: from the vendor bundle the build writes
+  const main: string = await buildApp(join(work, 'build', 'main.cjs'));
+  const cdktf = require(join(dirname(main), 'vendor.cjs')).cdktf;
+  const source = join(work, 'lambda');
+  mkdirSync(source);
+  writeFileSync(join(source, 'index.js'), 'exports.handler = () => 1;');
+  const outdir = join(work, 'cdktf.out');
+  const app = new cdktf.App({ outdir });
+  new cdktf.TerraformAsset(new cdktf.TerraformStack(app, 'extra'), 'Code', { path: source, type: cdktf.AssetType.ARCHIVE });
+
+  // WHEN the app synthesizes THEN the archive step throws and no archive.zip exists
+  expect(() => app.synth()).toThrow(
+    "archiver is left out of this app's bundle, so a TerraformAsset of type ARCHIVE cannot be zipped: the stacks use no TerraformAsset (see scripts/build-app.cjs)",
+  );
+  expect(Object.keys(filesBelow(outdir)).filter((file) => file.endsWith('.zip'))).toEqual([]);
+}, 60_000);
