@@ -213,7 +213,8 @@ async function measureSynth(ctx, rounds) {
 
 async function measureScaling(ctx, rounds) {
   const cases = [
-    ...ACCOUNT_COUNTS.map((count) => ({ kind: 'accounts', count, stacks: count + 1, config: accountsConfig(count) })),
+    // An environment with accounts is its own stack, its client secret's stack and one stack per account.
+    ...ACCOUNT_COUNTS.map((count) => ({ kind: 'accounts', count, stacks: count + 2, config: accountsConfig(count) })),
     ...ENVIRONMENT_COUNTS.map((count) => ({ kind: 'environments', count, stacks: count, config: environmentsConfig(count) })),
   ].map((scalingCase) => {
     const file = join(ctx.work, `config-${scalingCase.kind}-${scalingCase.count}.json`);

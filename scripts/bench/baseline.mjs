@@ -15,6 +15,7 @@ const AWS_CLASSES = [
 const OKTA_CLASSES = [
   ['oktaProvider', 'provider'],
   ['appOauth', 'app-oauth'],
+  ['dataOktaAppOauth', 'data-okta-app-oauth'],
   ['authServer', 'auth-server'],
   ['authServerScope', 'auth-server-scope'],
   ['authServerPolicy', 'auth-server-policy'],
@@ -73,6 +74,9 @@ class KeyInsightStack extends TerraformStack {
       responseTypes: ["token"],
       tokenEndpointAuthMethod: "client_secret_basic",
     });
+    app.addOverride("omit_secret", true);
+    app.addOverride("skip_authentication_policy", true);
+    const appSecret = new dataOktaAppOauth.DataOktaAppOauth(this, "AppSecret", { id: app.clientId });
     const server = new authServer.AuthServer(this, "AuthorizationServer", {
       name: env.authorizationServerName,
       description: env.authorizationServerDescription,
@@ -148,7 +152,7 @@ class KeyInsightStack extends TerraformStack {
 
     const outputs = {
       client_id: { value: app.clientId },
-      client_secret: { value: app.clientSecret, sensitive: true },
+      client_secret: { value: appSecret.clientSecret, sensitive: true },
       metadata_uri: { value: \`\${server.issuer}/.well-known/oauth-authorization-server\` },
       issuer: { value: server.issuer },
       token_endpoint: { value: \`\${server.issuer}/v1/token\` },
