@@ -246,10 +246,10 @@ interface TrustedClient {
   readonly audience: string;
 }
 
-function awsProps(config: StackConfig, client: TrustedClient) {
+/** The role, its provider and its policies as configured: the same in the deploying account and in each member account. */
+function roleProps(config: StackConfig) {
   const { aws } = config;
   return {
-    ...client,
     roleName: aws.role.name ?? defaultRoleName(config.name),
     maxSessionDurationSeconds: aws.role.maxSessionDurationSeconds,
     permissionsBoundaryArn: aws.role.permissionsBoundaryArn,
@@ -257,7 +257,14 @@ function awsProps(config: StackConfig, client: TrustedClient) {
     scannedServices: aws.scanning.services,
     managedPolicyArns: aws.scanning.managedPolicyArns,
     tags: config.tags,
-    extraReadActions: aws.organization ? ORGANIZATION_READ_ACTIONS : undefined,
+  };
+}
+
+function awsProps(config: StackConfig, client: TrustedClient) {
+  return {
+    ...client,
+    ...roleProps(config),
+    extraReadActions: config.aws.organization ? ORGANIZATION_READ_ACTIONS : undefined,
   };
 }
 
@@ -269,19 +276,13 @@ function organizationProps(config: StackConfig, okta: OktaClientCredentials) {
     issuerUrl: okta.issuer,
     audience: okta.audience,
     clientId: okta.clientId,
-    roleName: aws.role.name ?? defaultRoleName(config.name),
-    maxSessionDurationSeconds: aws.role.maxSessionDurationSeconds,
-    permissionsBoundaryArn: aws.role.permissionsBoundaryArn,
-    thumbprints: aws.oidcProvider.thumbprints,
-    scannedServices: aws.scanning.services,
-    managedPolicyArns: aws.scanning.managedPolicyArns,
+    ...roleProps(config),
     organizationalUnitIds: organization.organizationalUnitIds,
     autoDeployment: organization.autoDeployment,
     callAs: organization.callAs,
     maxConcurrentPercentage: organization.maxConcurrentPercentage,
     failureTolerancePercentage: organization.failureTolerancePercentage,
     region: aws.region,
-    tags: config.tags,
   };
 }
 
