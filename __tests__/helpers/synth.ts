@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { parseConfig } from '../../lib/config';
 import { addEnvironments } from '../../lib/key-insight-app';
 
@@ -12,9 +13,14 @@ export type TerraformJson = {
   terraform?: any;
 };
 
-/** Synthesizes every stack of a configuration in memory, keyed by stack name. */
+/**
+ * Synthesizes every stack of a configuration into a temporary folder, keyed by stack name. The App is
+ * made as main.ts makes it, with cdktf's construct validations left to `synthesize()` (which these
+ * helpers do not call): cdktf's import-block check runs `terraform version`, and unit tests start no
+ * process.
+ */
 export function synthConfig(input: unknown): Record<string, TerraformJson> {
-  const app = Testing.app();
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'cdktf.outdir.')), stackTraces: false, skipValidation: true });
   addEnvironments(app, parseConfig(input));
   return synthStacks(app);
 }
