@@ -397,7 +397,12 @@ const stackObject = z
       STACK_NAME,
       'a stack name of 1 to 50 letters, digits, _ and -, starting with a letter',
       50,
-    ).describe('Name of the cdktf stack (and of its state).'),
+    )
+      // The constructs library keeps an App's stacks in a plain object, where these names already exist.
+      .refine((name) => !(name in Object.prototype), {
+        error: `a stack name that is not one of ${Object.getOwnPropertyNames(Object.prototype).filter((key) => STACK_NAME.test(key)).sort().join(', ')} (names every JavaScript object has)`,
+      })
+      .describe('Name of the cdktf stack (and of its state).'),
     okta: oktaSchema,
     aws: awsSchema,
     backend: backendSchema,

@@ -127,6 +127,17 @@ describe('refused values', () => {
     );
   });
 
+  it.each(['toString', 'constructor', 'valueOf'])('refuses the stack name %j, which every JavaScript object already has', (name) => {
+    expect(refusalOf('name', name)).toBe(
+      'Invalid configuration in test.json (1 problem):\n' +
+        `  - stacks[0].name is "${name}", but must be a stack name that is not one of constructor, hasOwnProperty, isPrototypeOf, propertyIsEnumerable, toLocaleString, toString, valueOf (names every JavaScript object has)`,
+    );
+  });
+
+  it('accepts a stack name that only starts like a name every object has', () => {
+    expect(parseConfig(configWith(minimalStack({ name: 'toStringProd' }))).stacks[0].name).toBe('toStringProd');
+  });
+
   it('refuses two stacks whose names differ only in case', () => {
     const input = configWith(minimalStack({ name: 'Prod' }), minimalStack({ name: 'prod' }));
     expect(problemsOf(input)).toContain(
