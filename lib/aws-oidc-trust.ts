@@ -4,30 +4,19 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { IAM_ROLE_SESSION_SECONDS, ScannedService, isReadOnlyAction } from './scanning-policy';
+import { IAM_ROLE_SESSION_SECONDS, isReadOnlyAction } from './scanning-policy';
 import { scanningPolicyName } from './stack-names';
-import { PolicyDocument, scanningPolicyDocument, trustPolicyDocument } from './trust-policy';
+import { PolicyDocument, ScannerRoleProps, scanningPolicyDocument, trustPolicyDocument } from './trust-policy';
 
 export type { PolicyDocument, PolicyStatement } from './trust-policy';
 
-export interface AwsOidcTrustProps {
+export interface AwsOidcTrustProps extends ScannerRoleProps {
   /** The authorization server's issuer (`https://...`); may be a token known after apply. */
   readonly issuerUrl: string;
   /** The tokens' `aud`: the provider's client ID list and the trust's `:aud` condition. */
   readonly audience: string;
   /** The Okta app's client ID: the tokens' `sub`, required by the trust's `:sub` condition. */
   readonly clientId: string;
-  readonly roleName: string;
-  /** 3600 to 43200. */
-  readonly maxSessionDurationSeconds: number;
-  /** @default - no permissions boundary */
-  readonly permissionsBoundaryArn?: string;
-  /** @default - none: AWS validates the certificates of well-known CAs itself */
-  readonly thumbprints?: readonly string[];
-  /** Services the scanning policy covers. */
-  readonly scannedServices: readonly ScannedService[];
-  /** @default - no managed policies besides the scanning policy */
-  readonly managedPolicyArns?: readonly string[];
   /** @default - no tags */
   readonly tags?: Readonly<Record<string, string>>;
   /**

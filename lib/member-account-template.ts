@@ -7,8 +7,7 @@
  * The issuer, the audience and the client ID are StackSet parameters, not part of the body: the body
  * depends on the configuration alone, is the same on every synth, and holds no secret.
  */
-import { ScannedService } from './scanning-policy';
-import { scanningPolicyDocument, trustPolicyDocument } from './trust-policy';
+import { ScannerRoleProps, scanningPolicyDocument, trustPolicyDocument } from './trust-policy';
 
 /** The template's parameters, which the StackSet fills in. */
 export const MEMBER_TEMPLATE_PARAMETERS = {
@@ -25,19 +24,8 @@ export const MEMBER_TEMPLATE_RESOURCES = {
   scanningPolicy: 'ScanningPolicy',
 } as const;
 
-export interface MemberAccountTemplateProps {
-  /** The role's name, the same in every account. */
-  readonly roleName: string;
-  /** 3600 to 43200. */
-  readonly maxSessionDurationSeconds: number;
-  /** @default - no permissions boundary */
-  readonly permissionsBoundaryArn?: string;
-  /** @default - none: AWS validates the certificates of well-known CAs itself */
-  readonly thumbprints?: readonly string[];
-  readonly scannedServices: readonly ScannedService[];
-  /** @default - no managed policies besides the scanning policy */
-  readonly managedPolicyArns?: readonly string[];
-}
+/** The role's settings, the same in every member account (its name too). */
+export type MemberAccountTemplateProps = ScannerRoleProps;
 
 /** `${Name}` in an Fn::Sub string: CloudFormation replaces it with the parameter's value or the resource's Ref. */
 const sub = (name: string) => `\${${name}}`;

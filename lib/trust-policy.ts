@@ -77,3 +77,18 @@ export function scanningPolicyDocument(
     ],
   };
 }
+
+/** The role Key Insight assumes and its policies, as configured: the same wherever the role is made. */
+export interface ScannerRoleProps {
+  readonly roleName: string;
+  /** 3600 to 43200. */
+  readonly maxSessionDurationSeconds: number;
+  /** @default - no permissions boundary */
+  readonly permissionsBoundaryArn?: string;
+  /** @default - none: AWS validates the certificates of well-known CAs itself */
+  readonly thumbprints?: readonly string[];
+  /** Services the scanning policy covers. */
+  readonly scannedServices: readonly ScannedService[];
+  /** @default - no managed policies besides the scanning policy */
+  readonly managedPolicyArns?: readonly string[];
+}
