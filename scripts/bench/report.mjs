@@ -109,7 +109,7 @@ written as \`cdktf init --template=typescript\` sets a project up, and how the a
 accounts and environments. Produced by \`npm run bench\` (\`scripts/bench.mjs\`): one run of ${rounds},
 ${finishedAt.toISOString().slice(0, 10)}.
 
-Reproduce: \`npm ci && npm run bench\` from a clean checkout of the measured commit (about ten
+Reproduce: \`npm ci && npm run bench\` from a clean checkout of the measured commit (about 25
 minutes; it refuses to write this file from a checkout with uncommitted changes). With \`-- --quick\`
 (one round) or \`-- --no-write\` (all rounds) it prints the tables without writing this file.
 
