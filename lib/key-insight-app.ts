@@ -18,6 +18,7 @@ export function addEnvironments(scope: Construct, config: KeyInsightConfig): Key
         region: account.region ?? environment.aws.region,
         assumeRoleArn: account.assumeRoleArn,
         retired: account.retired,
+        adopt: account.adopt?.aws,
         environmentStack: stack,
       });
     }

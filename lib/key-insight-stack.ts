@@ -3,7 +3,7 @@ import { TerraformBackend, TerraformOutput, TerraformRemoteState, TerraformStack
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataOktaAppOauth } from '@cdktf/provider-okta/lib/data-okta-app-oauth';
 import { OktaProvider } from '@cdktf/provider-okta/lib/provider';
-import { adoptAws, adoptOkta } from './adoption';
+import { adoptAws, adoptOkta, type AwsAdoption } from './adoption';
 import { AwsOidcTrust } from './aws-oidc-trust';
 import { configureBackend } from './backend';
 import { ROTATED_CLIENT_SECRET_OUTPUT } from './client-secret-mode';
@@ -172,6 +172,11 @@ export interface AwsAccountStackProps {
    * @default false
    */
   readonly retired?: boolean;
+  /**
+   * This account's AWS resources made by hand, to import (`accounts[].adopt.aws`).
+   * @default - none: everything is created
+   */
+  readonly adopt?: AwsAdoption;
   /** The environment's stack, whose published issuer and client ID the trust names. */
   readonly environmentStack: KeyInsightStack;
 }
@@ -209,8 +214,7 @@ export class AwsAccountStack extends SelfContainedStack {
         audience: props.environment.okta.authorizationServer.audience,
       }),
     );
-    const account = props.environment.aws.accounts?.find((candidate) => candidate.accountId === props.accountId);
-    adoptAws(this.aws, account?.adopt?.aws);
+    adoptAws(this.aws, props.adopt);
     for (const [outputName, output] of Object.entries(awsOutputs(this.aws))) {
       new TerraformOutput(this, outputName, output);
     }
