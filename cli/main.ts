@@ -38,6 +38,9 @@ Well-known URL, Scopes, and the role ARN of every AWS account of the stack.
   --show-secret    print the client secret (masked otherwise)
   --accounts       organization environments: list the member accounts' role ARNs by asking AWS
                    Organizations with your AWS credentials (honours AWS_ENDPOINT_URL_ORGANIZATIONS)
+When the configuration is at hand (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names), a
+warning on stderr names the configured accounts (not retired) that the outputs file lacks, and the
+stacks in the file that the configuration no longer has.
 `,
   verify: `key-insight verify [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
 
@@ -109,6 +112,10 @@ async function outputsCommand(options: OutputsOptions, redactor: Redactor, print
   const rendered = await withOrganization(renderOutputs(setup, options), setup, options);
   print.stdout(rendered.stdout);
   if (rendered.stderr !== '') print.stderr(rendered.stderr);
+  // Loaded on demand: reading the configuration compiles its schema, which only this step needs.
+  const { configurationDrift } = require('./configuration-drift') as typeof import('./configuration-drift');
+  const drift = configurationDrift(setup.outputsFile, setup.stackName);
+  if (drift !== '') print.stderr(drift);
   return rendered.exitCode;
 }
 

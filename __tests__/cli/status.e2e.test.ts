@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deployedOutputs } from '../helpers/deployed-outputs';
 import { minimalStack } from '../helpers/config';
 import { organizationStack } from '../helpers/organization';
@@ -492,6 +494,21 @@ describe('key-insight status and the Armor API', () => {
     expect(run.stderr).toBe(
       `key-insight: status: Fortanix Armor (POST /api/v1/iam/session/oauth2/token): no complete answer from ${new URL(armor.url).host} within 300 ms (raise it with --timeout-ms)\n`,
     );
+  });
+});
+
+describe('key-insight status and the configuration', () => {
+  it('names a configured account the outputs file lacks, which it therefore does not check', async () => {
+    const cwd = dirWithOutputsFile(MULTI_ACCOUNT);
+    const accounts = [A, B, C, '444444444444'].map((accountId) => ({ accountId }));
+    writeFileSync(join(cwd, 'key-insight.config.json'), JSON.stringify({ stacks: [minimalStack({ name: 'ki-prod', aws: { region: 'eu-west-1', accounts } })] }));
+    armor.setData(healthyMultiAccount());
+
+    const run = await runCli(['status', '--json'], { cwd, env: ARMOR_ENV() });
+
+    expect(run.exitCode).toBe(0);
+    expect(json(run).accounts.map((account) => account.accountId)).toEqual([A, B, C]);
+    expect(run.stderr).toMatch(/^key-insight: warning: key-insight\.outputs\.json has no role of the configured account 444444444444 of stack "ki-prod" /);
   });
 });
 

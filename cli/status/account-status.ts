@@ -10,8 +10,9 @@ export interface DeployedAccount {
   readonly accountId: string;
   readonly roleArn: string;
   /**
-   * `account`: a single or listed account, or an organization's member account (Key Insight scope
-   * "account"); `management`: the organization's management role (scope "organization").
+   * `account`: a single or listed account (Key Insight scope "account"); `management`: an
+   * organization's management role (scope "organization"); `member`: an organization's member account,
+   * scanned through its own connection (scope "account") or the organization's.
    */
   readonly kind: 'account' | 'management' | 'member';
 }
@@ -60,7 +61,7 @@ export interface KeyInsightRecords {
 export interface StatusContext {
   readonly now: Date;
   readonly maxScanAgeHours: number;
-  /** The IdP configuration Key Insight's connections should use, in words, for the actions. */
+  /** The command that prints the IdP configuration Key Insight's connections should use. */
   readonly outputsCommand: string;
   /** For member accounts: where the StackSet that creates their role is. */
   readonly stackSetName?: string;

@@ -1,4 +1,5 @@
 import type { StatusOptions } from '../args';
+import { configurationDrift } from '../configuration-drift';
 import { EXIT_CODES } from '../exit-codes';
 import type { Streams } from '../main';
 import { listMemberAccounts, OrganizationsError } from '../organization-accounts';
@@ -30,6 +31,9 @@ export async function statusCommand(options: StatusOptions, redactor: Redactor, 
   const baseUrl = armorUrl(env[ARMOR_ENV.url]);
   const setup = loadSetup(options.outputsFile, options.stack);
   if (setup.clientSecret !== undefined) redactor.addSecret(setup.clientSecret);
+  // An account configured but missing from the file would otherwise go unchecked without a word.
+  const drift = configurationDrift(setup.outputsFile, setup.stackName, env);
+  if (drift !== '') print.stderr(drift);
   const organization = readOrganizationTargets(setup);
 
   let accounts: DeployedAccount[];
