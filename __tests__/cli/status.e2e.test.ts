@@ -284,6 +284,18 @@ All 3 accounts fine.
     expect(longer.exitCode).toBe(0);
   });
 
+  it('matches role ARNs regardless of case, lets the connection with the fewest problems stand for the account, and names the others', async () => {
+    // GIVEN a second connection on account B's role, typed in upper case and signing in with an access key
+    const data = healthyMultiAccount();
+    const duplicate = connection(4, 'prod-b-old', roleOf(B).toUpperCase().replace('ARN:AWS:IAM', 'arn:aws:iam'), { accessKey: true, scope: { $type: 'account', account_id: B } });
+
+    const run = await status(MULTI_ACCOUNT, { ...data, connections: [...data.connections, duplicate], scans: [...data.scans, scan(9, 4, 'completed', 1)] });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`  ok  ${B}  account  "prod-b"  OpenID Connect`);
+    expect(run.stdout).toContain(`Note: account ${B}'s role is also used by "prod-b-old" (${uuid(4)}): Key Insight scans it more than once\n`);
+  });
+
   it('names a connection that never completed a scan', async () => {
     const data = healthyMultiAccount();
     const run = await status(MULTI_ACCOUNT, { ...data, scans: data.scans.filter((item) => item.connection_id !== uuid(1)) }, ['--json']);
