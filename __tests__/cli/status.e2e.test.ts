@@ -394,6 +394,18 @@ describe('key-insight status for an organization environment', () => {
     expect(run.exitCode).toBe(0);
     expect(json(run).accounts.map((account) => account.accountId)).toEqual([A, B, C]);
   });
+
+  it('exits 2 when there is neither a management role nor AWS credentials to list the member accounts', async () => {
+    const { aws_role_arn: _managementRole, ...withoutRole } = ORGANIZATION['ki-org']!;
+
+    const run = await status({ 'ki-org': withoutRole }, organizationData([]), ['--json']);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(
+      'key-insight: stack "ki-org" has no role in the management account (no aws_role_arn output) and no active member account was listed: nothing to look for in Key Insight; give AWS credentials that may list the organization\n',
+    );
+  });
 });
 
 describe('key-insight status and the Armor API', () => {

@@ -47,6 +47,11 @@ export async function statusCommand(options: StatusOptions, redactor: Redactor, 
     if (members === 'failed') return EXIT_CODES.failed;
     const management = setup.awsRoles.find((role) => role.stackName === setup.stackName);
     accounts = [...(management === undefined ? [] : [{ accountId: management.accountId, roleArn: management.roleArn, kind: 'management' as const }]), ...members];
+    if (accounts.length === 0) {
+      throw new UsageError(
+        `stack "${setup.stackName}" has no role in the management account (no ${OUTPUT_NAMES.awsRoleArn} output) and no active member account was listed: nothing to look for in Key Insight; give AWS credentials that may list the organization`,
+      );
+    }
   }
 
   const client = new ArmorClient({ baseUrl, appId, apiKey }, options.timeoutMs, redactor);
