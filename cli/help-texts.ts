@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_SCAN_AGE_HOURS, DEFAULT_TIMEOUT_MS } from './args';
+import { ARMOR_DEFAULT_URL, ARMOR_ENV } from './status/armor-facts';
 
 export const ROTATE_SECRET_HELP = `key-insight rotate-secret start|finish|abort [--outputs-file F] [--stack S] [--show-secret] [--timeout-ms N]
 
@@ -46,8 +47,8 @@ Problems: no connection, an access key, a scope that does not fit, no completed 
   --json                  print {"accounts":[...]} only
   --max-scan-age-hours N  how recent the latest completed scan must be (default ${DEFAULT_MAX_SCAN_AGE_HOURS})
   --timeout-ms N          limit for each request (default ${DEFAULT_TIMEOUT_MS})
-Credentials: FORTANIX_ARMOR_APP_ID and FORTANIX_ARMOR_API_KEY (an Armor app's API key, never printed);
-FORTANIX_ARMOR_URL, default https://api.armor.fortanix.com (North America: https://api.na.armor.fortanix.com).
+Credentials: ${ARMOR_ENV.appId} and ${ARMOR_ENV.apiKey} (an Armor app's API key, never printed);
+${ARMOR_ENV.url}, default ${ARMOR_DEFAULT_URL} (North America: https://api.na.armor.fortanix.com).
 Plain http is refused except to loopback addresses.
 Exit codes: 0 no account has a problem, 1 one has or an Armor call failed, 2 usage error.
 `;

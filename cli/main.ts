@@ -4,6 +4,7 @@ import { EXIT_CODES } from './exit-codes';
 import { withOrganization } from './organization-outputs';
 import { renderOutputs } from './outputs-command';
 import { Redactor } from './redactor';
+import { ARMOR_ENV } from './status/armor-facts';
 import { INCLUDE_SENSITIVE_FLAG, loadSetup } from './stack-outputs';
 import { UsageError } from './usage-error';
 
@@ -24,7 +25,7 @@ outputs, verify, rotate-secret and status read the file written by
 discover reads the configuration (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names).
 rotate-secret and discover call Okta's management API with the Okta provider's credentials (OKTA_*).
 status asks Key Insight, through the Fortanix Armor API, about each account's connection and scans
-(FORTANIX_ARMOR_APP_ID, FORTANIX_ARMOR_API_KEY, FORTANIX_ARMOR_URL).
+(${ARMOR_ENV.appId}, ${ARMOR_ENV.apiKey}, ${ARMOR_ENV.url}).
 
 Exit codes: 0 all good, 1 a check or an Okta or Armor call failed, 2 usage error (bad option, missing or malformed file, unknown stack, missing secret).
 `,

@@ -7,24 +7,9 @@
 import type { Redactor } from '../redactor';
 import { basicAuthorization } from '../verify/token-request';
 import { allowedUrl, httpRequest, jsonObject, TransportError, type HttpAnswer } from '../verify/http';
+import { ARMOR_DEFAULT_URL, ARMOR_ENV, ARMOR_PATHS } from './armor-facts';
 
-/** Fortanix's global host (the OpenAPI document's server); North America: https://api.na.armor.fortanix.com. */
-export const ARMOR_DEFAULT_URL = 'https://api.armor.fortanix.com';
-
-/** The environment variables `status` reads Armor's address and credentials from. */
-export const ARMOR_ENV = {
-  appId: 'FORTANIX_ARMOR_APP_ID',
-  apiKey: 'FORTANIX_ARMOR_API_KEY',
-  url: 'FORTANIX_ARMOR_URL',
-} as const;
-
-/** Operation paths of the OpenAPI document (OauthToken, GetAllConnections, GetAllScans, GetScannedAwsAccounts). */
-export const ARMOR_PATHS = {
-  token: '/api/v1/iam/session/oauth2/token',
-  connections: '/api/v1/discovery/connections',
-  scans: '/api/v1/discovery/scans',
-  scannedAwsAccounts: (scanId: string) => `/api/v1/discovery/scans/${encodeURIComponent(scanId)}/accounts/aws`,
-} as const;
+export { ARMOR_DEFAULT_URL, ARMOR_ENV, ARMOR_PATHS };
 
 /** Items asked for per page. */
 export const PAGE_LIMIT = 100;
