@@ -1,4 +1,10 @@
-import { synthConfig, type TerraformJson } from './synth';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'cdktf';
+import { parseConfig } from '../../lib/config';
+import { addEnvironments } from '../../lib/key-insight-app';
+import { synthStacks, type TerraformJson } from './synth';
 
 /** What only a real deploy knows: the Okta side's generated values, and the account of a stack without allowed_account_ids. */
 export interface DeployedValues {
@@ -17,7 +23,15 @@ export interface DeployedValues {
  * reference it does not know fails the helper, so that a change of the synthesized outputs shows here.
  */
 export function deployedOutputs(config: unknown, values: DeployedValues): Record<string, Record<string, unknown>> {
-  const stacks = synthConfig(config);
+  // Made as synthConfig makes it, in an outdir removed again once read.
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'cdktf.outdir.')), stackTraces: false, skipValidation: true });
+  let stacks: Record<string, TerraformJson>;
+  try {
+    addEnvironments(app, parseConfig(config));
+    stacks = synthStacks(app);
+  } finally {
+    rmSync(app.outdir, { recursive: true, force: true });
+  }
   const context = { stacks, values };
   return Object.fromEntries(
     Object.entries(stacks).map(([name, stack]) => [
