@@ -509,6 +509,17 @@ describe('key-insight status and the Armor API', () => {
     );
   });
 
+  it('stops, instead of paging forever, when the scans listing repeats itself', async () => {
+    armor.ignorePreviousId(true);
+
+    const run = await status(MULTI_ACCOUNT, healthyMultiAccount());
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe(
+      `key-insight: status: GET /api/v1/discovery/scans: the page after previous_id=${uuid(1002)} repeats scan_id ${uuid(1001)}, so the listing would not end\n`,
+    );
+  });
+
   it('gives up on a server slower than --timeout-ms, naming the host and the limit', async () => {
     armor.setDelay(2_000);
 

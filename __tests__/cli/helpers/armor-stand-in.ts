@@ -62,6 +62,8 @@ export interface ArmorStandIn {
   revokeTokensAfter(calls: number | undefined): void;
   /** Delay before every answer. */
   setDelay(ms: number): void;
+  /** Answer every scans page as the first, as a server that ignores previous_id would. */
+  ignorePreviousId(ignore: boolean): void;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -110,6 +112,7 @@ export async function startArmorStandIn(initial: StandInData): Promise<ArmorStan
   let tokenLifetime = 3600;
   let revokeAfter: number | undefined;
   let delayMs = 0;
+  let previousIdIgnored = false;
   const tokens = new Map<string, { expiresAt: number; calls: number }>();
   let tokenCounter = 0;
   /** Bumped by reset: a delayed answer to a request of an earlier test is dropped, not recorded. */
@@ -199,7 +202,8 @@ export async function startArmorStandIn(initial: StandInData): Promise<ArmorStan
       });
     }
     if (template === '/api/v1/discovery/scans') {
-      return answer(res, template, method, 200, { items: afterPrevious(data.scans as Json[], 'scan_id', query.previous_id, limit) });
+      const previousId = previousIdIgnored ? undefined : query.previous_id;
+      return answer(res, template, method, 200, { items: afterPrevious(data.scans as Json[], 'scan_id', previousId, limit) });
     }
     const scanId = url.pathname.split('/')[5] ?? '';
     const accounts = (data.scannedAccounts[scanId] ?? []).map((id) => ({ id, regions: ['eu-west-1'], details: { name: `account ${id}` } }));
@@ -242,6 +246,9 @@ export async function startArmorStandIn(initial: StandInData): Promise<ArmorStan
     setDelay: (ms) => {
       delayMs = ms;
     },
+    ignorePreviousId: (ignore) => {
+      previousIdIgnored = ignore;
+    },
     reset: () => {
       generation += 1;
       requests.length = 0;
@@ -252,6 +259,7 @@ export async function startArmorStandIn(initial: StandInData): Promise<ArmorStan
       tokenLifetime = 3600;
       revokeAfter = undefined;
       delayMs = 0;
+      previousIdIgnored = false;
       tokens.clear();
     },
     stop: () =>
