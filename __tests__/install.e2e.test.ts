@@ -87,6 +87,6 @@ describe('a production install (node_modules linked from package-lock.json entri
     const result = run(['scripts/app.cjs'], { CDKTF_OUTDIR: join(project, 'cdktf.out') });
 
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(Object.keys(filesBelow(join(project, 'cdktf.out'))).sort()).toEqual(['manifest.json', 'stacks/ki-prod/cdk.tf.json']);
+    expect(Object.keys(filesBelow(join(project, 'cdktf.out'))).sort()).toEqual(['manifest.json', 'stacks/ki-prod-secret/cdk.tf.json', 'stacks/ki-prod/cdk.tf.json']);
   }, 60_000);
 });

@@ -3,15 +3,14 @@ import type { KeyInsightConfig } from './config';
 import { AwsAccountStack, ClientSecretStack, KeyInsightStack } from './key-insight-stack';
 
 /**
- * Every environment of the configuration: its stack, and with AWS accounts one stack per account and
- * one for the client secret.
+ * Every environment of the configuration: its stack, the stack of its client secret, and with AWS
+ * accounts one stack per account.
  */
 export function addEnvironments(scope: Construct, config: KeyInsightConfig): KeyInsightStack[] {
   return config.stacks.map((environment) => {
     const stack = new KeyInsightStack(scope, environment);
-    if (!environment.aws.accounts) return stack;
     new ClientSecretStack(scope, stack);
-    for (const account of environment.aws.accounts) {
+    for (const account of environment.aws.accounts ?? []) {
       new AwsAccountStack(scope, {
         environment,
         accountId: account.accountId,

@@ -29,18 +29,9 @@ abstract class SelfContainedStack extends TerraformStack {
 }
 
 /**
- * The stack whose state holds the client secret. Account stacks read the environment stack's state,
- * and Terraform keeps every output a `terraform_remote_state` reads, so with accounts the secret is read
- * in a stack of its own that nothing reads.
- */
-export function clientSecretStackName(environment: StackConfig): string {
-  return environment.aws.accounts ? secretStackName(environment.name) : environment.name;
-}
-
-/**
  * The sensitive `client_secret` output, read by the `okta_app_oauth` data source: the app's newest active
- * secret. The app itself keeps no secret in state (`omit_secret`), so this stack's state is the only one
- * that holds it.
+ * secret. The app itself keeps no secret in state (`omit_secret`), so the secret stack's state is the only
+ * one that holds it.
  */
 function addClientSecret(stack: TerraformStack, clientId: string): void {
   const app = new DataOktaAppOauth(stack, 'AppSecret', { id: clientId });
@@ -69,9 +60,9 @@ function addOktaProvider(stack: TerraformStack): void {
 }
 
 /**
- * One environment's Okta half: the client-credentials setup and the outputs Key Insight is given.
- * Without `aws.accounts` it also holds the AWS half, in the account its credentials belong to, and the
- * client secret.
+ * One environment's Okta half: the client-credentials setup and the public outputs Key Insight is given.
+ * Without `aws.accounts` it also holds the AWS half, in the account its credentials belong to. It holds
+ * no client secret, in outputs or data sources: the other stacks of the environment read its state.
  */
 export class KeyInsightStack extends SelfContainedStack {
   public readonly environment: StackConfig;
@@ -122,18 +113,15 @@ export class KeyInsightStack extends SelfContainedStack {
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }
-    if (clientSecretStackName(config) === config.name) {
-      if (config.okta.app.clientSecret === 'rotated') addRotatedClientSecretNote(this);
-      else addClientSecret(this, this.okta.clientId);
-    }
   }
 }
 
 /**
- * The client secret of an environment with account stacks (`<stack>-secret`): the `okta_app_oauth` data
- * source and the `client_secret` output, and nothing that another stack reads. It finds the app by the
- * client ID the environment stack publishes, so it is deployed after it. With `clientSecret: "rotated"`
- * it holds only the output that says where the secret comes from.
+ * The client secret of an environment (`<stack>-secret`): the `okta_app_oauth` data source and the
+ * `client_secret` output, and nothing that another stack reads. Every environment has one, so the
+ * secret is never in a state that another stack reads, nor in a state a plan that skips this stack
+ * reads. It finds the app by the client ID the environment stack publishes, so it is deployed after it.
+ * With `clientSecret: "rotated"` it holds only the output that says where the secret comes from.
  */
 export class ClientSecretStack extends SelfContainedStack {
   public readonly environment: StackConfig;
