@@ -213,3 +213,25 @@ describe('a refused synth through the cdktf CLI', () => {
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('KEY_INSIGHT_PLAN_ONLY', () => {
+  const withAccount = configWith(withValue(minimalStack({ name: 'ki-prod' }), 'aws.accounts', [{ accountId: '111111111111' }]));
+
+  it('set to 1, writes the plan-only account stack and says what it is', () => {
+    const run = runApp(withAccount, { env: { KEY_INSIGHT_PLAN_ONLY: '1' } });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe(
+      'KEY_INSIGHT_PLAN_ONLY=1: a plan-only synth; account stacks can plan before their environment is deployed (terraform plan -var environment_deployed=false), and refuse every apply.\n',
+    );
+    expect(filesBelow(run.outdir)['stacks/ki-prod-111111111111/cdk.tf.json']).toContain('"environment_deployed"');
+  });
+
+  it('set to anything else, is refused before anything is written', () => {
+    const run = runApp(withAccount, { env: { KEY_INSIGHT_PLAN_ONLY: 'true' } });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      'KEY_INSIGHT_PLAN_ONLY is "true", but must be "1" (a plan-only synth, for pull-request plans) or unset (a synth that can be deployed); nothing was written\n',
+    );
+    expect(existsSync(run.outdir)).toBe(false);
+  });
+});

@@ -2,11 +2,20 @@ import { Construct } from 'constructs';
 import type { KeyInsightConfig } from './config';
 import { AwsAccountStack, ClientSecretStack, KeyInsightStack } from './key-insight-stack';
 
+export interface SynthOptions {
+  /**
+   * A plan-only synth (`KEY_INSIGHT_PLAN_ONLY=1`), for pull-request plans: account stacks plan before
+   * their environment is deployed, and none of them can be applied (lib/plan-only.ts).
+   * @default false
+   */
+  readonly planOnly?: boolean;
+}
+
 /**
  * Every environment of the configuration: its stack, the stack of its client secret, and with AWS
  * accounts one stack per account.
  */
-export function addEnvironments(scope: Construct, config: KeyInsightConfig): KeyInsightStack[] {
+export function addEnvironments(scope: Construct, config: KeyInsightConfig, options: SynthOptions = {}): KeyInsightStack[] {
   return config.stacks.map((environment) => {
     const stack = new KeyInsightStack(scope, environment);
     new ClientSecretStack(scope, stack);
@@ -19,6 +28,7 @@ export function addEnvironments(scope: Construct, config: KeyInsightConfig): Key
         retired: account.retired,
         adopt: account.adopt?.aws,
         environmentStack: stack,
+        planOnly: options.planOnly,
       });
     }
     return stack;

@@ -12,6 +12,7 @@ import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
 import { OrganizationStackSet } from './organization-stack-set';
 import { OUTPUT_NAMES } from './outputs';
+import { planOnlyEnvironmentOutputs, refuseEveryApply } from './plan-only';
 import { accountStackName, defaultRoleName, secretStackName } from './stack-names';
 import { ORGANIZATION_READ_ACTIONS } from './trust-policy';
 
@@ -167,6 +168,12 @@ export interface AwsAccountStackProps {
   readonly adopt?: AwsAdoption;
   /** The environment's stack, whose published issuer and client ID the trust names. */
   readonly environmentStack: KeyInsightStack;
+  /**
+   * Whether this is a plan-only synth (`KEY_INSIGHT_PLAN_ONLY=1`): the stack can plan with placeholder
+   * values before its environment stack is deployed, and refuses every apply (lib/plan-only.ts).
+   * @default false
+   */
+  readonly planOnly?: boolean;
 }
 
 /** One AWS account's OIDC provider, role and scanning policy, in a stack of its own. */
@@ -193,20 +200,20 @@ export class AwsAccountStack extends SelfContainedStack {
     // A remote state of the environment stack, which holds no secret, rather than a cdktf cross-stack
     // reference: the same values, without the cost of resolving references across a thousand stacks.
     const published = readEnvironmentOutputs(this, props.environmentStack);
+    const { issuer, clientId } = props.planOnly
+      ? planOnlyEnvironmentOutputs(this, published)
+      : { issuer: published.getString(OUTPUT_NAMES.issuer), clientId: published.getString(OUTPUT_NAMES.clientId) };
     this.aws = new AwsOidcTrust(
       this,
       'Aws',
-      awsProps(props.environment, {
-        issuerUrl: published.getString(OUTPUT_NAMES.issuer),
-        clientId: published.getString(OUTPUT_NAMES.clientId),
-        audience: props.environment.okta.authorizationServer.audience,
-      }),
+      awsProps(props.environment, { issuerUrl: issuer, clientId, audience: props.environment.okta.authorizationServer.audience }),
     );
     adoptAws(this.aws, props.adopt);
     for (const [outputName, output] of Object.entries(awsOutputs(this.aws))) {
       new TerraformOutput(this, outputName, output);
     }
     this.addDependency(props.environmentStack);
+    if (props.planOnly) refuseEveryApply(this);
   }
 }
 
