@@ -8,11 +8,11 @@ import { AwsOidcTrust } from './aws-oidc-trust';
 import { configureBackend } from './backend';
 import { ROTATED_CLIENT_SECRET_OUTPUT } from './client-secret-mode';
 import type { StackConfig } from './config';
-import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
 import { OrganizationStackSet } from './organization-stack-set';
 import { OUTPUT_NAMES } from './outputs';
 import { planOnlyEnvironmentOutputs, refuseEveryApply } from './plan-only';
+import { pinProvider } from './provider-versions';
 import { accountStackName, defaultRoleName, secretStackName } from './stack-names';
 import { ORGANIZATION_READ_ACTIONS } from './trust-policy';
 
@@ -57,7 +57,7 @@ function addRotatedClientSecretNote(stack: TerraformStack): void {
 function addOktaProvider(stack: TerraformStack): void {
   // Credentials come from OKTA_* variables at plan time, never from here.
   new OktaProvider(stack, 'okta', {});
-  stack.addOverride('terraform.required_providers.okta.version', OKTA_PROVIDER_VERSION);
+  pinProvider(stack, 'okta');
 }
 
 /**
@@ -97,6 +97,7 @@ export class KeyInsightStack extends SelfContainedStack {
 
     if (!config.aws.accounts) {
       new AwsProvider(this, 'aws', { region: config.aws.region });
+      pinProvider(this, 'aws');
       this.aws = new AwsOidcTrust(
         this,
         'Aws',
@@ -195,6 +196,7 @@ export class AwsAccountStack extends SelfContainedStack {
         ? [{ roleArn: props.assumeRoleArn, sessionName: 'key-insight-deploy' }]
         : undefined,
     });
+    pinProvider(this, 'aws');
     if (props.retired) return;
 
     // A remote state of the environment stack, which holds no secret, rather than a cdktf cross-stack

@@ -153,7 +153,7 @@ function expectSound(outdir: string, input: any): void {
     expect(rule.grant_type_whitelist).toEqual(['client_credentials']);
     expect(rule.scope_whitelist).not.toContain('*');
     expect(rule.access_token_lifetime_minutes).toBe(environment.okta.rule.accessTokenLifetimeMinutes);
-    expect(okta.terraform.required_providers.okta.version).toBe('~> 6.12');
+    expect(okta.terraform.required_providers.okta.version).toBe('6.12.0');
     const secret = JSON.parse(readFileSync(join(outdir, 'stacks', secretStackName(environment.name), 'cdk.tf.json'), 'utf8'));
     if (environment.okta.app.clientSecret === 'terraform') expect(secret.output[OUTPUT_NAMES.clientSecret].sensitive).toBe(true);
     expect(okta.output[OUTPUT_NAMES.clientSecret]).toBeUndefined();
