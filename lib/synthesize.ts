@@ -4,6 +4,7 @@ import { Annotations, App, TerraformAsset, TerraformStack } from 'cdktf';
 import { DEFAULT_CONFIG_FILE, refusal, type KeyInsightConfig } from './config';
 import { addEnvironments, type SynthOptions } from './key-insight-app';
 import { PLAN_ONLY_VARIABLE } from './plan-only';
+import { copyLockFile } from './provider-lock';
 import { Finding, acknowledgementProblems, formatFinding, reviewApp } from './review';
 import { isProjectStackName } from './stack-names';
 
@@ -121,7 +122,8 @@ function withoutTokenStackTraces<T>(build: () => T): T {
 /**
  * Checks the acknowledgements, builds every environment's stacks, reviews them all, checks that no
  * stack left out still has local state holding resources, runs the constructs' validations, and only
- * then writes cdktf.out, so that a refused synth leaves the previous output as it was. Give it an App
+ * then writes cdktf.out, so that a refused synth leaves the previous output as it was; then copies the
+ * project's committed provider lock file, if any, into every stack folder. Give it an App
  * made with `skipValidation: true`, or cdktf runs the validations a second time while writing. `source`
  * names the configuration file in messages. Returns the warnings, also added as annotations (which the
  * cdktf CLI prints).
@@ -137,7 +139,8 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
   if (errors.length > 0) throw new ReviewRefusal(errors);
   const synthesized = new Set(app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id));
   // Local state lives beside cdktf.out (lib/backend.ts localStatePath): at the project root.
-  const orphaned = orphanedStates(dirname(resolve(app.outdir)), synthesized);
+  const projectRoot = dirname(resolve(app.outdir));
+  const orphaned = orphanedStates(projectRoot, synthesized);
   if (orphaned.length > 0) throw new StateRefusal(orphaned);
   const invalid = validationProblems(app);
   if (invalid.length > 0) throw new ValidationRefusal(invalid);
@@ -147,6 +150,7 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
     return message;
   });
   app.synth();
+  copyLockFile(projectRoot, app.outdir, synthesized);
   return warnings;
 }
 
