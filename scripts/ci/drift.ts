@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CiStreams } from './main';
 import { nonEmpty } from './plan';
-import { outdirOf, secretStacks, synthesizedStacks, type SynthesizedStack } from './synthesized-stacks';
+import { matchStacks, outdirOf, secretStacks, stackPatterns, synthesizedStacks, type SynthesizedStack } from './synthesized-stacks';
 import { initArgs, runTerraform, terraformEnv } from './terraform';
 
 /** One line of `terraform plan -json` (Terraform's machine-readable UI) that this command reads. */
@@ -20,10 +20,13 @@ export interface StackDrift {
   readonly planned: ReadonlyArray<{ readonly address: string; readonly action: string }>;
 }
 
-/** The stacks the drift check plans: every stack but the `<env>-secret` ones, and why each other one is left out. */
-export function driftTargets(stacks: readonly SynthesizedStack[], token: string | undefined): Array<{ stack: SynthesizedStack; skip?: string }> {
+/**
+ * The stacks the drift check plans: those `patterns` select, but the `<env>-secret` ones, and why each
+ * other selected one is left out.
+ */
+export function driftTargets(stacks: readonly SynthesizedStack[], patterns: readonly string[], token: string | undefined): Array<{ stack: SynthesizedStack; skip?: string }> {
   const secrets = secretStacks(stacks);
-  return stacks.map((stack) => {
+  return matchStacks(stacks, patterns).map((stack) => {
     if (secrets.has(stack.name)) return { stack, skip: 'it holds the client secret, which the plan role and token may not read' };
     if (stack.state.kind === 'local' && !existsSync(resolve(stack.dir, stack.state.path))) {
       return { stack, skip: `its state is a local file (${stack.state.path}) that is not on this machine` };
@@ -34,7 +37,8 @@ export function driftTargets(stacks: readonly SynthesizedStack[], token: string 
 }
 
 /**
- * `key-insight-ci drift`: plans every deployed stack (`<env>-secret` excepted) with
+ * `key-insight-ci drift`: plans every deployed stack that `STACKS` selects (cdktf patterns, default
+ * every stack; `<env>-secret` excepted) with
  * `-detailed-exitcode`, and fails naming each stack and each resource that changed outside Terraform
  * or that the next deploy would change. Reads `TF_PLAN_API_TOKEN` for HCP Terraform stacks, the AWS
  * credentials of the job (the plan role), and the Okta provider's `OKTA_*` variables.
@@ -45,7 +49,7 @@ export async function driftCommand(env: NodeJS.ProcessEnv, print: CiStreams): Pr
   const drifted: StackDrift[] = [];
   const failed: string[] = [];
   let checked = 0;
-  for (const { stack, skip } of driftTargets(synthesizedStacks(outdir), token)) {
+  for (const { stack, skip } of driftTargets(synthesizedStacks(outdir), stackPatterns(env), token)) {
     if (skip !== undefined) {
       print.stdout(`::notice::not checked: ${stack.name}: ${skip}\n`);
       continue;

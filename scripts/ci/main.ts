@@ -15,7 +15,8 @@ Usage (run from the project root, after \`npx cdktf synth\` where a command read
   key-insight-ci deploy-check                   refuse local state among the stacks STACKS selects (cdktf patterns, default *)
   key-insight-ci plan                           plan every stack read-only for a pull request (<env>-secret stacks skipped)
                                                 reads AWS_PLAN_ROLE_ARN, TF_PLAN_API_TOKEN, PLAN_DIR
-  key-insight-ci drift                          plan every deployed stack with -detailed-exitcode; fail naming what changed
+  key-insight-ci drift                          plan every deployed stack STACKS selects (default *) with -detailed-exitcode;
+                                                fail naming each stack and resource that changed
                                                 reads TF_PLAN_API_TOKEN, the AWS credentials and OKTA_* of the job
   key-insight-ci deployed-stacks                the stacks whose outputs the plan role may read, separated by spaces
   key-insight-ci mask-secrets [--outputs-file F]    ::add-mask:: for each client secret in the outputs file
