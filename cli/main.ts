@@ -48,6 +48,9 @@ stacks in the file that the configuration no longer has.
 Does the guide's token check: reads the Metadata URI, asks the token endpoint for a client-credentials
 token (client_secret_basic, the stack's scopes), and verifies the token against the published keys:
 signature, iss, aud, exp, scopes, client ID. Neither the secret nor the token is ever printed.
+With clientSecret "rotated" the outputs hold no secret: verify reads the app's newest ACTIVE secret
+through Okta's management API with the Okta provider's credentials (OKTA_*, as rotate-secret), in
+memory only; without them it runs the other checks, says which it skipped, and exits 0 unless one failed.
   --json           print a JSON report only
   --timeout-ms N   limit for each request (default ${DEFAULT_TIMEOUT_MS})
   --assume-role    also exchange the token with AWS STS AssumeRoleWithWebIdentity for every role ARN
