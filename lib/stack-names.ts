@@ -42,3 +42,14 @@ const PROJECT_STACK_NAME = new RegExp(`^${ENVIRONMENT_NAME.source.slice(1, -1)}(
 export function isProjectStackName(stackName: string): boolean {
   return PROJECT_STACK_NAME.test(stackName);
 }
+
+/**
+ * The name a stack of environment `from` gets when the environment is renamed to `to`: the
+ * environment's own stack, its client-secret stack and its account stacks; undefined for any other stack.
+ */
+export function renamedStackName(stackName: string, from: string, to: string): string | undefined {
+  if (stackName === from) return to;
+  if (stackName === secretStackName(from)) return secretStackName(to);
+  const accountId = accountIdOfStack(from, stackName);
+  return accountId === undefined ? undefined : accountStackName(to, accountId);
+}
