@@ -32,3 +32,18 @@ so that the next deploy imports it instead of creating it anew. Reads the config
   --stack NAME   only this stack of the configuration (default: every stack)
 It says what it did not find or found more than once; exit code 1 then, 0 when everything was found.
 `;
+
+export const RENAME_STACK_HELP = `key-insight rename-stack OLD NEW
+
+Moves the Terraform state of an environment renamed in the configuration (stacks[].name OLD, now NEW),
+and of its "<OLD>-secret" and "<OLD>-<account ID>" stacks, to the new names, so that the next deploy
+changes nothing instead of creating everything anew (a new Okta app means a new client ID). Rename the
+environment in the configuration first; the backend is NEW's:
+  local   renames terraform.<stack>.tfstate (and its .backup) at the project root
+  s3      copies <keyPrefix>/<stack>.tfstate to the new key, reads the copy back and compares it, then
+          deletes the old object, holding both keys' <key>.tflock lock files meanwhile (AWS credentials
+          from the standard chain; AWS_ENDPOINT_URL_S3 overrides the endpoint)
+  cloud   prints the HCP Terraform workspaces to rename; moves nothing
+Nothing moves when a new name already has a state or a state is locked. Each move is printed.
+Exit codes: 0 moved, 1 nothing to move, refused or a move failed, 2 usage error.
+`;

@@ -1,5 +1,5 @@
 import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation, type OutputsOptions } from './args';
-import { DISCOVER_HELP, ROTATE_SECRET_HELP } from './help-texts';
+import { DISCOVER_HELP, RENAME_STACK_HELP, ROTATE_SECRET_HELP } from './help-texts';
 import { EXIT_CODES } from './exit-codes';
 import { withOrganization } from './organization-outputs';
 import { renderOutputs } from './outputs-command';
@@ -15,12 +15,13 @@ Usage:
   key-insight verify  [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
   key-insight rotate-secret start|finish|abort [--outputs-file F] [--stack S] [--show-secret] [--timeout-ms N]
   key-insight discover [--stack NAME]
+  key-insight rename-stack OLD NEW
 
 outputs, verify and rotate-secret read the file written by
   npx cdktf deploy <stack> --outputs-file ${DEFAULT_OUTPUTS_FILE} ${INCLUDE_SENSITIVE_FLAG}
 (default --outputs-file: ./${DEFAULT_OUTPUTS_FILE}). --stack picks the stack when the file holds several.
 
-discover reads the configuration (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names).
+discover and rename-stack read the configuration (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names).
 rotate-secret and discover call Okta's management API with the Okta provider's credentials (OKTA_*).
 
 Exit codes: 0 all good, 1 a check or an Okta call failed, 2 usage error (bad option, missing or malformed file, unknown stack, missing secret).
@@ -49,6 +50,7 @@ Plain http is refused except to loopback addresses.
 `,
   'rotate-secret': ROTATE_SECRET_HELP,
   discover: DISCOVER_HELP,
+  'rename-stack': RENAME_STACK_HELP,
 } as const;
 
 export interface Streams {
@@ -83,6 +85,10 @@ export async function main(argv: readonly string[], streams: Streams = processSt
       case 'discover': {
         const { discoverCommand } = require('./discover') as typeof import('./discover');
         return await discoverCommand(invocation.options, redactor, print);
+      }
+      case 'rename-stack': {
+        const { renameStackCommand } = require('./rename-stack') as typeof import('./rename-stack');
+        return await renameStackCommand(invocation.options, print);
       }
     }
   } catch (error) {

@@ -28,6 +28,11 @@ export function scanningPolicyName(roleName: string): string {
   return `${roleName}-scanning`;
 }
 
+/** An environment's StackSet: letters, digits and hyphens, starting with a letter (CloudFormation: CreateStackSet). */
+export function stackSetName(environmentName: string): string {
+  return `${environmentName.replace(/_/g, '-')}-key-insight`;
+}
+
 /**
  * The stack that reads an environment's client secret when the environment has account stacks: they
  * read the environment stack's state, which therefore holds no secret.
@@ -52,4 +57,9 @@ export function renamedStackName(stackName: string, from: string, to: string): s
   if (stackName === secretStackName(from)) return secretStackName(to);
   const accountId = accountIdOfStack(from, stackName);
   return accountId === undefined ? undefined : accountStackName(to, accountId);
+}
+
+/** The file the local backend keeps a stack's state in, at the project root (lib/backend.ts). */
+export function localStateFile(stackName: string): string {
+  return `terraform.${stackName}.tfstate`;
 }
