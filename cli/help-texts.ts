@@ -9,9 +9,10 @@ and OKTA_API_TOKEN, or OKTA_API_CLIENT_ID, OKTA_API_PRIVATE_KEY, OKTA_API_PRIVAT
   start    refuses when the app already has two secrets; creates a second secret, gets a token with it
            and checks the token as verify does, then writes it into the outputs file's client_secret.
            Update Key Insight's Client Secret, then run finish.
-  finish   gets a token with the outputs file's secret, deactivates the old secret, gets a token again,
-           then deletes the old secret.
-  abort    deactivates and deletes the newest secret.
+  finish   refuses unless the outputs file holds one of the app's two secrets; gets a token with it,
+           deactivates the other secret, gets a token again, then deletes the other secret.
+  abort    deactivates and deletes the newest secret, and writes the remaining one (from Okta's list of
+           the app's secrets) into the outputs file.
   --show-secret    (start) print the new secret once instead of writing it into the outputs file
   --timeout-ms N   limit for each token request (default ${DEFAULT_TIMEOUT_MS})
 Neither a secret nor a token is printed unless --show-secret asks. A failure names the step, leaves both

@@ -21,6 +21,8 @@ interface ClientSecret {
   readonly status: 'ACTIVE' | 'INACTIVE';
   /** ISO 8601; the newest secret is the one a rotation created. */
   readonly created: string;
+  /** The secret itself, as Okta's list call returns it. */
+  readonly value?: string;
 }
 
 /** A step that failed: its name, what went wrong, and what state the app's secrets are left in. */
@@ -125,32 +127,42 @@ async function start(rotation: Rotation): Promise<void> {
 async function finish(rotation: Rotation): Promise<void> {
   const { setup, print } = rotation;
   const secrets = await listSecrets(rotation, 'nothing was changed');
-  const { newest, old } = rotationPair(secrets, 'finish');
-  if (newest.status !== 'ACTIVE') {
-    throw new StepFailure('list the client secrets', `the newest secret (${newest.id}) is inactive, so finishing would leave no working secret`, `Nothing was changed: run \`${COMMAND} abort\` to delete it.`);
-  }
+  const pair = rotationPair(secrets, 'finish');
   const secret = secretFromFile(setup, 'finish');
+  // The file's secret is the one Key Insight was given: it stays, and only the other one goes.
+  const kept = [pair.newest, pair.old].find((candidate) => candidate.value === secret);
+  if (kept === undefined) {
+    throw new StepFailure(
+      'compare the secret in the outputs file with the app\'s secrets',
+      `the secret in ${setup.outputsFile} is neither of the app's two secrets (${pair.old.id}, ${pair.newest.id})`,
+      `Nothing was changed: put the secret Key Insight uses into ${setup.outputsFile} (\`${COMMAND} start\` wrote the new one there), or run \`${COMMAND} abort\` to delete the newest.`,
+    );
+  }
+  const other = kept === pair.newest ? pair.old : pair.newest;
+  print.stdout(`    ${setup.outputsFile} holds secret ${kept.id}${kept === pair.newest ? ', the newest' : ', the older one'}; secret ${other.id} goes\n`);
+  if (kept.status !== 'ACTIVE') {
+    throw new StepFailure('compare the secret in the outputs file with the app\'s secrets', `the secret in ${setup.outputsFile} (${kept.id}) is inactive, so finishing would leave no working secret`, `Nothing was changed: activate it in the Okta Admin Console, or put the active secret into ${setup.outputsFile}.`);
+  }
   const unchanged = 'Nothing was changed: both secrets are still active.';
   await tokenCheck(rotation, `get a token with the secret in ${setup.outputsFile}`, secret, unchanged);
 
-  if (old.status === 'ACTIVE') {
-    await step(rotation, `deactivate the old secret (${old.id})`, unchanged, () =>
-      rotation.client.applicationSSOPublicKeysApi.deactivateOAuth2ClientSecret({ appId: setup.clientId, secretId: old.id }),
+  if (other.status === 'ACTIVE') {
+    await step(rotation, `deactivate the other secret (${other.id})`, unchanged, () =>
+      rotation.client.applicationSSOPublicKeysApi.deactivateOAuth2ClientSecret({ appId: setup.clientId, secretId: other.id }),
     );
   }
   // Only a secret this command deactivated is activated again after a failure.
-  const restore = async (why: string) => (old.status === 'ACTIVE' ? reactivate(rotation, old, why) : `${why}; the old secret was inactive before, and stays so.`);
-  // A token with the file's secret while the old secret is inactive proves the file holds the new one.
+  const restore = async (why: string) => (other.status === 'ACTIVE' ? reactivate(rotation, other, why) : `${why}; the other secret was inactive before, and stays so.`);
   const report = await tokenReport(rotation, secret);
   if (!tokenIssued(report)) {
-    const state = await restore(`The secret in ${setup.outputsFile} is not the newest one (it stopped working once the old one was deactivated)`);
-    throw new StepFailure('get a token with the new secret while the old one is inactive', failedChecks(report), state);
+    const state = await restore(`The secret in ${setup.outputsFile} stopped getting tokens once the other one was deactivated`);
+    throw new StepFailure('get a token with the kept secret while the other one is inactive', failedChecks(report), state);
   }
-  await step(rotation, `delete the old secret (${old.id})`, '', async () => {
+  await step(rotation, `delete the other secret (${other.id})`, '', async () => {
     try {
-      await rotation.client.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId: setup.clientId, secretId: old.id });
+      await rotation.client.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId: setup.clientId, secretId: other.id });
     } catch (error) {
-      throw new StepFailure(`delete the old secret (${old.id})`, describeOktaError(error), await restore('The old secret could not be deleted'));
+      throw new StepFailure(`delete the other secret (${other.id})`, describeOktaError(error), await restore('The other secret could not be deleted'));
     }
   });
   print.stdout(['', `Done: the app has one client secret, the one in ${setup.outputsFile}.`, modeNote(setup, 'finish'), ''].join('\n'));
@@ -159,7 +171,7 @@ async function finish(rotation: Rotation): Promise<void> {
 async function abort(rotation: Rotation): Promise<void> {
   const { setup, print } = rotation;
   const secrets = await listSecrets(rotation, 'nothing was changed');
-  const { newest } = rotationPair(secrets, 'abort');
+  const { newest, old } = rotationPair(secrets, 'abort');
   const unchanged = 'Nothing was changed: both secrets are still active.';
   if (newest.status === 'ACTIVE') {
     await step(rotation, `deactivate the new secret (${newest.id})`, unchanged, () =>
@@ -175,14 +187,16 @@ async function abort(rotation: Rotation): Promise<void> {
   });
 
   const lines = ['', 'Done: the app has one client secret again, the one Key Insight used before the rotation started.'];
-  if (setup.clientSecret !== undefined && setup.clientSecret !== ROTATED_CLIENT_SECRET_OUTPUT) {
-    const report = await tokenReport(rotation, setup.clientSecret);
-    if (tokenIssued(report)) {
-      lines.push(`The secret in ${setup.outputsFile} is the remaining one (it still gets a token).`);
-    } else {
-      await step(rotation, `remove the deleted secret from ${setup.outputsFile}`, '', async () => writeClientSecret(setup, undefined));
-      lines.push(`${setup.outputsFile} held the deleted secret; it no longer holds a client secret.`);
-    }
+  if (old.value !== undefined && setup.clientSecret === old.value) {
+    lines.push(`The secret in ${setup.outputsFile} is the remaining one.`);
+  } else if (old.value !== undefined) {
+    await step(rotation, `write the remaining secret (${old.id}) into ${setup.outputsFile}`, `The new secret is deleted; ${setup.outputsFile} was not changed.`, async () =>
+      writeClientSecret(setup, old.value),
+    );
+    lines.push(`${setup.outputsFile} holds the remaining secret (${old.id}) again, as Okta's list of the app's secrets returned it.`);
+  } else if (setup.clientSecret !== undefined && setup.clientSecret !== ROTATED_CLIENT_SECRET_OUTPUT) {
+    await step(rotation, `remove the deleted secret from ${setup.outputsFile}`, '', async () => writeClientSecret(setup, undefined));
+    lines.push(`${setup.outputsFile} held the deleted secret, and Okta's list did not return the remaining one; it no longer holds a client secret.`);
   }
   lines.push(modeNote(setup, 'abort'), '');
   print.stdout(lines.join('\n'));
@@ -210,7 +224,8 @@ async function listSecrets(rotation: Rotation, state: string): Promise<ClientSec
         throw new Error('Okta answered with a client secret without an ID or status');
       }
       if (typeof secret.client_secret === 'string') rotation.redactor.addSecret(secret.client_secret);
-      secrets.push({ id: secret.id, status: secret.status, created: String(secret.created ?? '') });
+      const value = typeof secret.client_secret === 'string' && secret.client_secret !== '' ? { value: secret.client_secret } : {};
+      secrets.push({ id: secret.id, status: secret.status, created: String(secret.created ?? ''), ...value });
     }
     const active = secrets.filter((secret) => secret.status === 'ACTIVE').length;
     rotation.print.stdout(`    ${secrets.length} secret${secrets.length === 1 ? '' : 's'}, ${active} active\n`);
