@@ -40,6 +40,8 @@ interface Rotation {
   readonly options: RotateSecretOptions;
   readonly setup: KeyInsightSetup;
   readonly client: Client;
+  /** The Okta org the client calls, for messages. */
+  readonly orgUrl: string;
   readonly redactor: Redactor;
   readonly print: Streams;
   /** Prints without redaction: only for the one line --show-secret asks for. */
@@ -60,8 +62,9 @@ export async function rotateSecretCommand(
 ): Promise<number> {
   const setup = loadSetup(options.outputsFile, options.stack);
   if (setup.clientSecret !== undefined) redactor.addSecret(setup.clientSecret);
-  const client = oktaClient(oktaCredentials(env, redactor));
-  const rotation: Rotation = { options, setup, client, redactor, print, printSecret };
+  const credentials = oktaCredentials(env, redactor);
+  const client = oktaClient(credentials);
+  const rotation: Rotation = { options, setup, client, orgUrl: credentials.orgUrl, redactor, print, printSecret };
   print.stdout(`rotate-secret ${options.action}: app ${setup.clientId} of stack "${setup.stackName}" (${setup.outputsFile})\n`);
   try {
     switch (options.action) {
@@ -162,7 +165,7 @@ async function finish(rotation: Rotation): Promise<void> {
     try {
       await rotation.client.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId: setup.clientId, secretId: other.id });
     } catch (error) {
-      throw new StepFailure(`delete the other secret (${other.id})`, describeOktaError(error), await restore('The other secret could not be deleted'));
+      throw new StepFailure(`delete the other secret (${other.id})`, describeOktaError(error, rotation.orgUrl), await restore('The other secret could not be deleted'));
     }
   });
   print.stdout(['', `Done: the app has one client secret, the one in ${setup.outputsFile}.`, modeNote(setup, 'finish'), ''].join('\n'));
@@ -182,7 +185,7 @@ async function abort(rotation: Rotation): Promise<void> {
     try {
       await rotation.client.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId: setup.clientId, secretId: newest.id });
     } catch (error) {
-      throw new StepFailure(`delete the new secret (${newest.id})`, describeOktaError(error), await reactivate(rotation, newest, 'The new secret could not be deleted'));
+      throw new StepFailure(`delete the new secret (${newest.id})`, describeOktaError(error, rotation.orgUrl), await reactivate(rotation, newest, 'The new secret could not be deleted'));
     }
   });
 
@@ -240,7 +243,7 @@ async function step<T>(rotation: Rotation, name: string, state: string, action: 
     return await action();
   } catch (error) {
     if (error instanceof StepFailure) throw error;
-    throw new StepFailure(name, describeOktaError(error), state);
+    throw new StepFailure(name, describeOktaError(error, rotation.orgUrl), state);
   }
 }
 
@@ -273,7 +276,7 @@ async function reactivate(rotation: Rotation, secret: ClientSecret, why: string)
     await rotation.client.applicationSSOPublicKeysApi.activateOAuth2ClientSecret({ appId: rotation.setup.clientId, secretId: secret.id });
     return `${why}; secret ${secret.id} is active again, so both secrets work.`;
   } catch (error) {
-    return `${why}, and activating secret ${secret.id} again failed too (${describeOktaError(error)}): activate it in the Okta Admin Console (Applications > the app > Client secrets).`;
+    return `${why}, and activating secret ${secret.id} again failed too (${describeOktaError(error, rotation.orgUrl)}): activate it in the Okta Admin Console (Applications > the app > Client secrets).`;
   }
 }
 
