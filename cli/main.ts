@@ -2,7 +2,7 @@ import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation, type Outputs
 import { DISCOVER_HELP, RENAME_STACK_HELP, ROTATE_SECRET_HELP } from './help-texts';
 import { EXIT_CODES } from './exit-codes';
 import { withOrganization } from './organization-outputs';
-import { renderOutputs } from './outputs-command';
+import { renderOutputs, requireClientSecret } from './outputs-command';
 import { Redactor } from './redactor';
 import { INCLUDE_SENSITIVE_FLAG, loadSetup } from './stack-outputs';
 import { UsageError } from './usage-error';
@@ -103,6 +103,8 @@ export async function main(argv: readonly string[], streams: Streams = processSt
 
 async function outputsCommand(options: OutputsOptions, redactor: Redactor, print: Streams): Promise<number> {
   const setup = loadSetup(options.outputsFile, options.stack);
+  // --show-secret asks for the secret: without one in the file, that is the usage error the exit codes document.
+  if (options.showSecret) requireClientSecret(setup);
   if (setup.clientSecret !== undefined && !options.showSecret) redactor.addSecret(setup.clientSecret);
   const rendered = await withOrganization(renderOutputs(setup, options), setup, options);
   print.stdout(rendered.stdout);

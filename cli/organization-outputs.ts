@@ -8,6 +8,7 @@ import { EXIT_CODES } from './exit-codes';
 import { shellQuote, type RenderedOutput } from './outputs-command';
 import { listMemberAccounts, OrganizationsError, type OrganizationAccounts } from './organization-accounts';
 import { OUTPUT_NAMES, readOutputsFile, type KeyInsightSetup } from './stack-outputs';
+import { nextStep } from './next-step';
 import { UsageError } from './usage-error';
 import { preview } from '../lib/preview';
 
@@ -69,7 +70,7 @@ export interface OrganizationOutput extends RenderedOutput {
 export async function withOrganization(
   rendered: RenderedOutput,
   setup: KeyInsightSetup,
-  options: Pick<OutputsOptions, 'format' | 'accounts'>,
+  options: Pick<OutputsOptions, 'format' | 'accounts' | 'outputsFile' | 'stack'>,
 ): Promise<OrganizationOutput> {
   const organization = readOrganization(setup);
   if (organization === undefined) {
@@ -95,7 +96,7 @@ export async function withOrganization(
   }
   switch (options.format) {
     case 'table':
-      return { stdout: `${rendered.stdout}${organizationTable(organization, accounts)}`, stderr: rendered.stderr, exitCode: EXIT_CODES.ok };
+      return { stdout: `${rendered.stdout}${organizationTable(organization, options, accounts)}`, stderr: rendered.stderr, exitCode: EXIT_CODES.ok };
     case 'json': {
       const report = { ...JSON.parse(rendered.stdout), organization: organizationJson(organization, accounts) };
       return { stdout: `${JSON.stringify(report, null, 2)}\n`, stderr: rendered.stderr, exitCode: EXIT_CODES.ok };
@@ -105,7 +106,7 @@ export async function withOrganization(
   }
 }
 
-function organizationTable(organization: OrganizationSetup, accounts?: OrganizationAccounts): string {
+function organizationTable(organization: OrganizationSetup, selection: Pick<OutputsOptions, 'outputsFile' | 'stack'>, accounts?: OrganizationAccounts): string {
   const lines = [
     `AWS Organization: StackSet "${organization.stackSetName}" creates the role "${organization.memberRoleName}" in every account of ${organization.organizationalUnitIds.join(', ')}`,
     `  Key Insight scope "organization" (one AWS connection):  ${organization.managementRoleArn}`,
@@ -113,7 +114,7 @@ function organizationTable(organization: OrganizationSetup, accounts?: Organizat
     `  Key Insight scope "account" (one AWS connection per member account):  ${organization.memberRoleArnPattern}`,
   ];
   if (accounts === undefined) {
-    lines.push('  List the member accounts\' role ARNs: npx key-insight outputs --accounts (asks AWS Organizations with your AWS credentials)');
+    lines.push(`  List the member accounts' role ARNs: ${nextStep('outputs --accounts', selection)} (asks AWS Organizations with your AWS credentials)`);
   } else {
     lines.push(
       '',

@@ -4,6 +4,7 @@ import type { Client } from '@okta/okta-sdk-nodejs';
 import { ROTATED_CLIENT_SECRET_OUTPUT } from '../lib/client-secret-mode';
 import type { RotateSecretOptions } from './args';
 import { EXIT_CODES } from './exit-codes';
+import { nextStep } from './next-step';
 import type { Streams } from './main';
 import { describeOktaError, oktaClient, oktaCredentials } from './okta-management';
 import type { Redactor } from './redactor';
@@ -14,7 +15,6 @@ import { runVerify, type VerifyReport } from './verify/run-verify';
 /** Okta keeps at most two client secrets per app (Okta, "Client secret rotation and key management"). */
 export const MAX_CLIENT_SECRETS = 2;
 
-const COMMAND = 'npx key-insight rotate-secret';
 
 interface ClientSecret {
   readonly id: string;
@@ -93,7 +93,7 @@ async function start(rotation: Rotation): Promise<void> {
     throw new StepFailure(
       'list the client secrets',
       `the app already has ${secrets.length} client secrets, the most Okta allows: a rotation is under way`,
-      `Run \`${COMMAND} finish\` once Key Insight uses the newest secret, or \`${COMMAND} abort\` to delete it; nothing was changed.`,
+      `Run \`${nextStep('rotate-secret finish', options)}\` once Key Insight uses the newest secret, or \`${nextStep('rotate-secret abort', options)}\` to delete it; nothing was changed.`,
     );
   }
 
@@ -105,7 +105,7 @@ async function start(rotation: Rotation): Promise<void> {
     redactor.addSecret(secret.client_secret);
     return { id: secret.id, value: secret.client_secret };
   });
-  const bothActive = `Both secrets are active; the new one (${created.id}) was not written anywhere: run \`${COMMAND} abort\` to delete it, then start again.`;
+  const bothActive = `Both secrets are active; the new one (${created.id}) was not written anywhere: run \`${nextStep('rotate-secret abort', options)}\` to delete it, then start again.`;
 
   await tokenCheck(rotation, 'get a token with the new secret', created.value, bothActive);
 
@@ -118,9 +118,9 @@ async function start(rotation: Rotation): Promise<void> {
     [
       '',
       `Both secrets work now. Next:`,
-      `  1. In Key Insight > Authentication > IdP configuration, replace the Client Secret with the new one${options.showSecret ? ' (printed above)' : ` (\`npx key-insight outputs --show-secret\` prints it)`}, save, and check the connection.`,
-      `  2. Run \`${COMMAND} finish\`: it checks the new secret again, then deactivates and deletes the old one.`,
-      `  To drop the new secret instead: \`${COMMAND} abort\`.`,
+      `  1. In Key Insight > Authentication > IdP configuration, replace the Client Secret with the new one${options.showSecret ? ' (printed above)' : ` (\`${nextStep('outputs --show-secret', options)}\` prints it)`}, save, and check the connection.`,
+      `  2. Run \`${nextStep('rotate-secret finish', options)}\`: it checks the new secret again, then deactivates and deletes the old one.`,
+      `  To drop the new secret instead: \`${nextStep('rotate-secret abort', options)}\`.`,
       modeNote(setup, 'start'),
       '',
     ].join('\n'),
@@ -128,17 +128,17 @@ async function start(rotation: Rotation): Promise<void> {
 }
 
 async function finish(rotation: Rotation): Promise<void> {
-  const { setup, print } = rotation;
+  const { setup, options, print } = rotation;
   const secrets = await listSecrets(rotation, 'nothing was changed');
-  const pair = rotationPair(secrets, 'finish');
-  const secret = secretFromFile(setup, 'finish');
+  const pair = rotationPair(secrets, 'finish', rotation.options);
+  const secret = secretFromFile(setup, 'finish', rotation.options);
   // The file's secret is the one Key Insight was given: it stays, and only the other one goes.
   const kept = [pair.newest, pair.old].find((candidate) => candidate.value === secret);
   if (kept === undefined) {
     throw new StepFailure(
       'compare the secret in the outputs file with the app\'s secrets',
       `the secret in ${setup.outputsFile} is neither of the app's two secrets (${pair.old.id}, ${pair.newest.id})`,
-      `Nothing was changed: put the secret Key Insight uses into ${setup.outputsFile} (\`${COMMAND} start\` wrote the new one there), or run \`${COMMAND} abort\` to delete the newest.`,
+      `Nothing was changed: put the secret Key Insight uses into ${setup.outputsFile} (\`${nextStep('rotate-secret start', options)}\` wrote the new one there), or run \`${nextStep('rotate-secret abort', options)}\` to delete the newest.`,
     );
   }
   const other = kept === pair.newest ? pair.old : pair.newest;
@@ -174,7 +174,7 @@ async function finish(rotation: Rotation): Promise<void> {
 async function abort(rotation: Rotation): Promise<void> {
   const { setup, print } = rotation;
   const secrets = await listSecrets(rotation, 'nothing was changed');
-  const { newest, old } = rotationPair(secrets, 'abort');
+  const { newest, old } = rotationPair(secrets, 'abort', rotation.options);
   const unchanged = 'Nothing was changed: both secrets are still active.';
   if (newest.status === 'ACTIVE') {
     await step(rotation, `deactivate the new secret (${newest.id})`, unchanged, () =>
@@ -206,12 +206,12 @@ async function abort(rotation: Rotation): Promise<void> {
 }
 
 /** The two secrets of a rotation under way: the newest (made by start) and the old one. */
-function rotationPair(secrets: readonly ClientSecret[], action: 'finish' | 'abort'): { newest: ClientSecret; old: ClientSecret } {
+function rotationPair(secrets: readonly ClientSecret[], action: 'finish' | 'abort', options: RotateSecretOptions): { newest: ClientSecret; old: ClientSecret } {
   if (secrets.length !== MAX_CLIENT_SECRETS) {
     throw new StepFailure(
       'list the client secrets',
       `the app has ${secrets.length} client secret${secrets.length === 1 ? '' : 's'}, so no rotation is under way to ${action}`,
-      `Nothing was changed; \`${COMMAND} start\` begins a rotation.`,
+      `Nothing was changed; \`${nextStep('rotate-secret start', options)}\` begins a rotation.`,
     );
   }
   const [old, newest] = [...secrets].sort((a, b) => a.created.localeCompare(b.created)) as [ClientSecret, ClientSecret];
@@ -280,11 +280,11 @@ async function reactivate(rotation: Rotation, secret: ClientSecret, why: string)
   }
 }
 
-function secretFromFile(setup: KeyInsightSetup, action: 'finish'): string {
+function secretFromFile(setup: KeyInsightSetup, action: 'finish', options: RotateSecretOptions): string {
   const secret = setup.clientSecret;
   if (secret === undefined || secret === ROTATED_CLIENT_SECRET_OUTPUT) {
     throw new UsageError(
-      `rotate-secret ${action} checks the new secret from the ${OUTPUT_NAMES.clientSecret} output in ${setup.outputsFile}, but stack "${setup.stackName}" has none there: \`${COMMAND} start\` writes it (unless given --show-secret); nothing was changed`,
+      `rotate-secret ${action} checks the new secret from the ${OUTPUT_NAMES.clientSecret} output in ${setup.outputsFile}, but stack "${setup.stackName}" has none there: \`${nextStep('rotate-secret start', options)}\` writes it (unless given --show-secret); nothing was changed`,
     );
   }
   return secret;

@@ -4,7 +4,7 @@ import { minimalStack } from '../helpers/config';
 import { synthConfig } from '../helpers/synth';
 import { MANAGEMENT_API_TOKEN, startAuthorizationServer, type AuthorizationServerFixture } from './helpers/authorization-server';
 import { startIamStandIn, type IamStandIn } from './helpers/iam-stand-in';
-import { makeTempDir, removeTempDirs, runCli, type CliRun } from './helpers/run-cli';
+import { makeTempDir, NODE_QUIET, removeTempDirs, runCli, type CliRun } from './helpers/run-cli';
 
 // `key-insight discover` against HAND-WRITTEN STAND-INS: Okta's management API
 // (fixtures/okta-management-stand-in.mjs) holding a setup made by hand as the manual guide makes it, and
@@ -23,9 +23,6 @@ const HAND_MADE = {
 const ACCOUNT = '123456789012';
 const ROLE_NAME = 'ki-test-scanner';
 const POLICY_ARN = `arn:aws:iam::${ACCOUNT}:policy/ki-test-scanner-scanning`;
-
-/** The AWS SDK warns on stderr that it will need Node 22 from 2027; tests that compare stderr whole leave Node's warnings out. */
-const NODE_QUIET = { NODE_NO_WARNINGS: '1' };
 
 let okta: AuthorizationServerFixture;
 let iam: IamStandIn;

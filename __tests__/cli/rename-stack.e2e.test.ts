@@ -1,9 +1,12 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configWith, minimalStack, withValue } from '../helpers/config';
-import { makeTempDir, removeTempDirs, runCli } from './helpers/run-cli';
+import { startS3StandIn } from '../helpers/s3-stand-in';
+import { OFFLINE_AWS_ENV } from '../helpers/terraform';
+import { makeTempDir, NODE_QUIET, removeTempDirs, runCli } from './helpers/run-cli';
 
-// `key-insight rename-stack` with the local backend, on state files in a project folder.
+// `key-insight rename-stack` with the local backend, on state files in a project folder, and with
+// the s3 backend against a loopback STAND-IN of Amazon S3 (helpers/s3-stand-in.ts).
 // (__tests__/lib/rename-stack.terraform.test.ts plans the renamed stacks against the moved states.)
 
 afterAll(removeTempDirs);
@@ -149,5 +152,38 @@ describe('key-insight rename-stack with HCP Terraform', () => {
         "rename the workspaces in HCP Terraform (the workspace's Settings > General > Name) before the next deploy: " +
         'ki-ki-old to ki-ki-new, ki-ki-old-secret to ki-ki-new-secret, ki-ki-old-111111111111 to ki-ki-new-111111111111. Nothing was moved.\n',
     );
+  });
+});
+
+describe('key-insight rename-stack with S3 state (against a loopback stand-in of S3)', () => {
+  const BUCKET = 'acme-terraform-state';
+  const s3Backend = { type: 's3', bucket: BUCKET, keyPrefix: 'key-insight', region: 'eu-west-1' };
+
+  it.each([
+    [
+      'a lock file of an old state',
+      'key-insight/ki-old-111111111111.tfstate.tflock',
+      `s3://${BUCKET}/key-insight/ki-old-111111111111.tfstate is locked (s3://${BUCKET}/key-insight/ki-old-111111111111.tfstate.tflock exists)`,
+    ],
+    ['a state under a new name', 'key-insight/ki-new.tfstate', `s3://${BUCKET}/key-insight/ki-new.tfstate already exists`],
+  ])('refuses, moving nothing, when the bucket holds %s', async (_what, key, problem) => {
+    const s3 = await startS3StandIn(BUCKET);
+    try {
+      // GIVEN the states of ki-old in the bucket, and the object in the way
+      for (const name of ['key-insight/ki-old.tfstate', 'key-insight/ki-old-111111111111.tfstate', key]) s3.objects.set(name, Buffer.from(stateText(name)));
+      const before = [...s3.objects.keys()].sort();
+      const dir = project(renamed({ backend: s3Backend }), {});
+
+      // WHEN rename-stack runs
+      const run = await runCli(['rename-stack', 'ki-old', 'ki-new'], { cwd: dir, env: { ...OFFLINE_AWS_ENV, AWS_ENDPOINT_URL_S3: s3.endpoint, ...NODE_QUIET } });
+
+      // THEN it exits 1 naming the object, and the bucket holds what it held
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toBe(`key-insight: rename-stack: refusing to move any state of "ki-old" (nothing was moved): ${problem}\n`);
+      expect([...s3.objects.keys()].sort()).toEqual(before);
+      expect(s3.requests.filter((request) => !request.startsWith('GET') && !request.startsWith('HEAD'))).toEqual([]);
+    } finally {
+      await s3.stop();
+    }
   });
 });
