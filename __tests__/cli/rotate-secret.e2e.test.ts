@@ -25,6 +25,7 @@ const APP = {
   startBadScope: '0oa-rotate-start-bad-scope',
   startAccounts: '0oa-rotate-start-accounts',
   startRotated: '0oa-rotate-start-rotated',
+  startNamed: '0oa-rotate-start-named',
   finish: '0oa-rotate-finish',
   finishWrongFile: '0oa-rotate-finish-wrong-file',
   finishNone: '0oa-rotate-finish-none',
@@ -225,6 +226,34 @@ describe('key-insight rotate-secret start', () => {
     expect(run.stderr).toBe(
       'key-insight: no Okta credentials: set OKTA_API_TOKEN, or OKTA_API_CLIENT_ID with OKTA_API_PRIVATE_KEY, OKTA_API_PRIVATE_KEY_ID and OKTA_API_SCOPES (the variables the Okta Terraform provider reads)\n',
     );
+  });
+});
+
+describe('key-insight rotate-secret, as people type it', () => {
+  it('takes the step after the options, and names the step and Okta\'s host when Okta cannot be reached', async () => {
+    // GIVEN an Okta org URL where nothing listens
+    const dir = dirWithOutputsFile({ 'ki-dev': outputsFor(APP.start) }, 'dev.json');
+
+    // WHEN start runs, its options first
+    const run = await runCli(['rotate-secret', '--stack', 'ki-dev', '--outputs-file', 'dev.json', 'start'], { cwd: dir, env: { ...oktaEnv(), OKTA_ORG_URL: 'http://127.0.0.1:9' } });
+
+    // THEN it exits 1 at the first step, naming the host
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe('key-insight: rotate-secret start failed at step "list the client secrets": cannot reach Okta at 127.0.0.1:9 (ECONNREFUSED)\nnothing was changed\n');
+  });
+
+  it('prints next steps that carry the --stack and --outputs-file it was given', async () => {
+    // GIVEN an app with one secret, its outputs in a file of another name
+    const dir = dirWithOutputsFile({ 'ki-dev': outputsFor(APP.startNamed) }, 'dev.json');
+
+    // WHEN start runs with --stack and --outputs-file
+    const run = await runCli(['rotate-secret', 'start', '--stack', 'ki-dev', '--outputs-file', 'dev.json'], { cwd: dir, env: oktaEnv() });
+
+    // THEN every command it suggests names the same stack and file
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('(`npx key-insight outputs --show-secret --stack ki-dev --outputs-file dev.json` prints it)');
+    expect(run.stdout).toContain('  2. Run `npx key-insight rotate-secret finish --stack ki-dev --outputs-file dev.json`: it checks');
+    expect(run.stdout).toContain('  To drop the new secret instead: `npx key-insight rotate-secret abort --stack ki-dev --outputs-file dev.json`.\n');
   });
 });
 
