@@ -30,6 +30,6 @@ describe('main', () => {
 
     expect(result.exitCode).toBe(EXIT_CODES.usage);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('key-insight: missing command: key-insight outputs | verify | rotate-secret | discover (key-insight --help for more)\n');
+    expect(result.stderr).toBe('key-insight: missing command: key-insight outputs | verify | rotate-secret | discover | rename-stack (key-insight --help for more)\n');
   });
 });
