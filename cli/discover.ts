@@ -4,6 +4,7 @@ import { ConfigError, configPath, loadConfig, type StackConfig } from '../lib/co
 import { accountOfArn } from '../lib/import-ids';
 import { defaultRoleName, scanningPolicyName } from '../lib/stack-names';
 import type { DiscoverOptions } from './args';
+import { describeAwsError } from './aws-errors';
 import { EXIT_CODES } from './exit-codes';
 import type { Streams } from './main';
 import { describeOktaError, oktaClient, oktaCredentials } from './okta-management';
@@ -231,16 +232,6 @@ async function awsCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw new DiscoveryFailure(`cannot ${what} in AWS: ${describeAwsError(error)}`);
   }
-}
-
-/** One sentence for an error of the AWS SDK: missing credentials, an unreachable host, or AWS's own error. */
-export function describeAwsError(error: unknown): string {
-  const { name, message, code, hostname, address, port } = error as { name?: string; message?: string; code?: string; hostname?: string; address?: string; port?: number };
-  if (name === 'CredentialsProviderError') {
-    return 'no AWS credentials were found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, as for the AWS CLI';
-  }
-  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return `cannot reach ${hostname ?? (address === undefined ? 'AWS' : `${address}:${port}`)} (${code})`;
-  return `${name ?? 'Error'}: ${message ?? String(error)}`;
 }
 
 /** Okta or AWS could not answer: discover stops with exit code 1, saying which call failed. */

@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, configPath, loadConfig, type StackConfig } from '../lib/config';
 import { accountStackName, defaultRoleName, localStateFile, renamedStackName, secretStackName, stackSetName } from '../lib/stack-names';
 import type { RenameStackOptions } from './args';
+import { describeAwsError } from './aws-errors';
 import { EXIT_CODES } from './exit-codes';
 import type { Streams } from './main';
 import { UsageError } from './usage-error';
@@ -130,6 +131,7 @@ async function moveS3States(backend: S3Backend, from: string, to: string, print:
     try {
       return await action();
     } catch (error) {
+      if (error instanceof RenameFailure) throw error;
       throw new RenameFailure(`cannot ${what}: ${describeAwsError(error)}`);
     }
   };
@@ -232,14 +234,6 @@ function checkS3Endpoint(env: NodeJS.ProcessEnv): void {
       throw error;
     }
   }
-}
-
-function describeAwsError(error: unknown): string {
-  if (error instanceof RenameFailure) return error.message;
-  const { name, message, $metadata } = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  if (name === 'CredentialsProviderError') return 'no AWS credentials (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)';
-  const status = $metadata?.httpStatusCode === undefined ? '' : `HTTP ${$metadata.httpStatusCode} `;
-  return `${status}${name ?? 'Error'}${message ? `: ${message}` : ''}`;
 }
 
 /** HCP Terraform keeps one workspace per stack: renaming them keeps their state, variables and runs. */
