@@ -1,9 +1,10 @@
 import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation, type OutputsOptions } from './args';
-import { DISCOVER_HELP, RENAME_STACK_HELP, ROTATE_SECRET_HELP } from './help-texts';
+import { DISCOVER_HELP, RENAME_STACK_HELP, ROTATE_SECRET_HELP, STATUS_HELP } from './help-texts';
 import { EXIT_CODES } from './exit-codes';
 import { withOrganization } from './organization-outputs';
 import { renderOutputs, requireClientSecret } from './outputs-command';
 import { Redactor } from './redactor';
+import { ARMOR_ENV } from './status/armor-facts';
 import { INCLUDE_SENSITIVE_FLAG, loadSetup } from './stack-outputs';
 import { UsageError } from './usage-error';
 
@@ -15,16 +16,19 @@ Usage:
   key-insight verify  [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
   key-insight rotate-secret start|finish|abort [--outputs-file F] [--stack S] [--show-secret] [--timeout-ms N]
   key-insight discover [--stack NAME]
+  key-insight status  [--outputs-file F] [--stack S] [--json] [--max-scan-age-hours N] [--timeout-ms N]
   key-insight rename-stack OLD NEW
 
-outputs, verify and rotate-secret read the file written by
+outputs, verify, rotate-secret and status read the file written by
   npx cdktf deploy <stack> --outputs-file ${DEFAULT_OUTPUTS_FILE} ${INCLUDE_SENSITIVE_FLAG}
 (default --outputs-file: ./${DEFAULT_OUTPUTS_FILE}). --stack picks the stack when the file holds several.
 
 discover and rename-stack read the configuration (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names).
 rotate-secret and discover call Okta's management API with the Okta provider's credentials (OKTA_*).
+status asks Key Insight, through the Fortanix Armor API, about each account's connection and scans
+(${ARMOR_ENV.appId}, ${ARMOR_ENV.apiKey}, ${ARMOR_ENV.url}).
 
-Exit codes: 0 all good, 1 a check or an Okta call failed, 2 usage error (bad option, missing or malformed file, unknown stack, missing secret).
+Exit codes: 0 all good, 1 a check or an Okta or Armor call failed, 2 usage error (bad option, missing or malformed file, unknown stack, missing secret).
 `,
   outputs: `key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret] [--accounts]
 
@@ -36,6 +40,9 @@ Well-known URL, Scopes, and the role ARN of every AWS account of the stack.
   --show-secret    print the client secret (masked otherwise)
   --accounts       organization environments: list the member accounts' role ARNs by asking AWS
                    Organizations with your AWS credentials (honours AWS_ENDPOINT_URL_ORGANIZATIONS)
+When the configuration is at hand (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names), a
+warning on stderr names the configured accounts (not retired) that the outputs file lacks, and the
+stacks in the file that the configuration no longer has.
 `,
   verify: `key-insight verify [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
 
@@ -50,6 +57,7 @@ Plain http is refused except to loopback addresses.
 `,
   'rotate-secret': ROTATE_SECRET_HELP,
   discover: DISCOVER_HELP,
+  status: STATUS_HELP,
   'rename-stack': RENAME_STACK_HELP,
 } as const;
 
@@ -86,6 +94,10 @@ export async function main(argv: readonly string[], streams: Streams = processSt
         const { discoverCommand } = require('./discover') as typeof import('./discover');
         return await discoverCommand(invocation.options, redactor, print);
       }
+      case 'status': {
+        const { statusCommand } = require('./status/status-command') as typeof import('./status/status-command');
+        return await statusCommand(invocation.options, redactor, print);
+      }
       case 'rename-stack': {
         const { renameStackCommand } = require('./rename-stack') as typeof import('./rename-stack');
         return await renameStackCommand(invocation.options, print);
@@ -109,6 +121,10 @@ async function outputsCommand(options: OutputsOptions, redactor: Redactor, print
   const rendered = await withOrganization(renderOutputs(setup, options), setup, options);
   print.stdout(rendered.stdout);
   if (rendered.stderr !== '') print.stderr(rendered.stderr);
+  // Loaded on demand: reading the configuration compiles its schema, which only this step needs.
+  const { configurationDrift } = require('./configuration-drift') as typeof import('./configuration-drift');
+  const drift = configurationDrift(setup.outputsFile, setup.stackName);
+  if (drift !== '') print.stderr(drift);
   return rendered.exitCode;
 }
 
