@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ENVIRONMENT_NAME } from '../lib/stack-names';
 import { UsageError } from './usage-error';
 
 /** Where `cdktf deploy|output --outputs-file` is told to write, relative to the current directory. */
@@ -57,15 +58,23 @@ export interface DiscoverOptions {
   readonly stack?: string;
 }
 
+export interface RenameStackOptions {
+  /** The environment's name before the rename: the name its states are kept under. */
+  readonly from: string;
+  /** Its name in the configuration now. */
+  readonly to: string;
+}
+
 export type Invocation =
-  | { readonly command: 'help'; readonly topic?: 'outputs' | 'verify' | 'rotate-secret' | 'discover' | 'status' }
+  | { readonly command: 'help'; readonly topic?: 'outputs' | 'verify' | 'rotate-secret' | 'discover' | 'status' | 'rename-stack' }
   | { readonly command: 'outputs'; readonly options: OutputsOptions }
   | { readonly command: 'verify'; readonly options: VerifyOptions }
   | { readonly command: 'rotate-secret'; readonly options: RotateSecretOptions }
   | { readonly command: 'discover'; readonly options: DiscoverOptions }
-  | { readonly command: 'status'; readonly options: StatusOptions };
+  | { readonly command: 'status'; readonly options: StatusOptions }
+  | { readonly command: 'rename-stack'; readonly options: RenameStackOptions };
 
-const COMMANDS = 'key-insight outputs | verify | rotate-secret | discover | status';
+const COMMANDS = 'key-insight outputs | verify | rotate-secret | discover | status | rename-stack';
 
 const STACK_SELECTION_OPTIONS = {
   'outputs-file': { type: 'string' },
@@ -105,6 +114,10 @@ const DISCOVER_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
+const RENAME_STACK_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
 export function parseInvocation(argv: readonly string[]): Invocation {
   const [command, ...rest] = argv;
   switch (command) {
@@ -115,7 +128,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     case '-h':
       return { command: 'help' };
     case 'outputs': {
-      const values = parseOptions(command, rest, OUTPUTS_OPTIONS);
+      const { values } = parseOptions(command, rest, OUTPUTS_OPTIONS);
       if (values.help) return { command: 'help', topic: command };
       return {
         command,
@@ -123,7 +136,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       };
     }
     case 'verify': {
-      const values = parseOptions(command, rest, VERIFY_OPTIONS);
+      const { values } = parseOptions(command, rest, VERIFY_OPTIONS);
       if (values.help) return { command: 'help', topic: command };
       return {
         command,
@@ -136,28 +149,29 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       };
     }
     case 'rotate-secret': {
-      const [action, ...options] = rest;
-      if (action === '--help' || action === '-h') return { command: 'help', topic: command };
-      const values = parseOptions(command, options, ROTATE_SECRET_OPTIONS);
+      const { values, positionals } = parseOptions(command, rest, ROTATE_SECRET_OPTIONS, true);
       if (values.help) return { command: 'help', topic: command };
+      if (positionals.length > 1) {
+        throw new UsageError(`rotate-secret takes one step (${ROTATE_ACTIONS.join(' | ')}), but was given ${positionals.map((value) => `"${value}"`).join(', ')}`);
+      }
       return {
         command,
         options: {
           ...stackSelection(values),
-          action: rotateAction(action),
+          action: rotateAction(positionals[0]),
           showSecret: values['show-secret'] ?? false,
           timeoutMs: timeoutMs(values['timeout-ms']),
         },
       };
     }
     case 'discover': {
-      const values = parseOptions(command, rest, DISCOVER_OPTIONS);
+      const { values } = parseOptions(command, rest, DISCOVER_OPTIONS);
       if (values.help) return { command: 'help', topic: command };
       if (values.stack !== undefined && values.stack.trim() === '') throw new UsageError('--stack is empty, but must name a stack');
       return { command, options: values.stack === undefined ? {} : { stack: values.stack } };
     }
     case 'status': {
-      const values = parseOptions(command, rest, STATUS_OPTIONS);
+      const { values } = parseOptions(command, rest, STATUS_OPTIONS);
       if (values.help) return { command: 'help', topic: command };
       return {
         command,
@@ -169,18 +183,54 @@ export function parseInvocation(argv: readonly string[]): Invocation {
         },
       };
     }
+    case 'rename-stack': {
+      const { values, positionals } = parseOptions(command, rest, RENAME_STACK_OPTIONS, true);
+      if (values.help) return { command: 'help', topic: command };
+      if (positionals.length !== 2) {
+        throw new UsageError(`rename-stack takes two names, the environment's old name and its new one (rename-stack OLD NEW), but was given ${positionals.length}`);
+      }
+      const [from, to] = [environmentName(positionals[0]!, 'OLD'), environmentName(positionals[1]!, 'NEW')];
+      if (from === to) throw new UsageError(`rename-stack OLD and NEW are both "${from}": give the old and the new name`);
+      return { command, options: { from, to } };
+    }
     default:
       throw new UsageError(`unknown command "${command}": use ${COMMANDS} (key-insight --help for more)`);
   }
 }
 
-function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
+/**
+ * Parses the options of one command, before or after its positional arguments (allowed only when
+ * `positionals` is true). A value starting with "-" is taken as the option's value when it looks like
+ * a number (`--timeout-ms -5`), so that the option's own check explains why it is refused. An option
+ * that takes a value may be given once.
+ */
+function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T, positionals = false) {
+  const takesValue = (arg: string | undefined) => arg !== undefined && arg.startsWith('--') && (options as ParseArgsConfig['options'])![arg.slice(2)]?.type === 'string';
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const [arg, next] = [args[index]!, args[index + 1]];
+    if (takesValue(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      index++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  let parsed;
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    parsed = parseArgs({ args: joined, options, strict: true, allowPositionals: positionals, tokens: true });
   } catch (error) {
     const known = Object.keys(options).map((name) => `--${name}`).join(', ');
     throw new UsageError(`${optionProblem(error)} for ${command} (options: ${known})`);
   }
+  const given = new Map<string, string[]>();
+  for (const token of parsed.tokens) {
+    if (token.kind === 'option' && token.value !== undefined) given.set(token.name, [...(given.get(token.name) ?? []), token.value]);
+  }
+  for (const [name, values] of given) {
+    if (values.length > 1) throw new UsageError(`--${name} is given ${values.length} times (${values.map((value) => JSON.stringify(value)).join(', ')}), but takes one value`);
+  }
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 
 /** parseArgs explains itself at length; keep the part that names the problem. */
@@ -194,6 +244,14 @@ function stackSelection(values: { 'outputs-file'?: string; stack?: string }): St
   if (outputsFile.trim() === '') throw new UsageError('--outputs-file is empty, but must name a file');
   if (values.stack !== undefined && values.stack.trim() === '') throw new UsageError('--stack is empty, but must name a stack');
   return values.stack === undefined ? { outputsFile } : { outputsFile, stack: values.stack };
+}
+
+/** A name on the command line that must be an environment's name, as the configuration allows it. */
+function environmentName(value: string, which: 'OLD' | 'NEW'): string {
+  if (!ENVIRONMENT_NAME.test(value)) {
+    throw new UsageError(`rename-stack ${which} is ${JSON.stringify(value)}, but must be an environment's name: a letter, then up to 49 letters, digits, _ and -`);
+  }
+  return value;
 }
 
 function rotateAction(value: string | undefined): RotateAction {

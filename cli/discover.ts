@@ -4,6 +4,7 @@ import { ConfigError, configPath, loadConfig, type StackConfig } from '../lib/co
 import { accountOfArn } from '../lib/import-ids';
 import { defaultRoleName, scanningPolicyName } from '../lib/stack-names';
 import type { DiscoverOptions } from './args';
+import { describeAwsError } from './aws-errors';
 import { EXIT_CODES } from './exit-codes';
 import type { Streams } from './main';
 import { describeOktaError, oktaClient, oktaCredentials } from './okta-management';
@@ -56,23 +57,35 @@ export async function discoverCommand(options: DiscoverOptions, redactor: Redact
     let complete = true;
     for (const { stack, index } of selected) {
       const discovery: StackDiscovery = { stack, index, findings: [], adopt: {}, notes: [] };
-      const issuer = await discoverOkta(okta, discovery);
-      await discoverAws(iam, discovery, issuer);
+      // Each half is reported on its own: what one found is printed even when the other cannot be reached.
+      const failures: string[] = [];
+      let issuer: string | undefined;
+      try {
+        issuer = await discoverOkta(okta, discovery, credentials.orgUrl);
+      } catch (error) {
+        if (!(error instanceof DiscoveryFailure)) throw error;
+        failures.push(error.message);
+        discovery.notes.push('Okta: not searched to the end (see the error below); what is listed was found before it.');
+      }
+      try {
+        await discoverAws(iam, discovery, issuer);
+      } catch (error) {
+        if (!(error instanceof DiscoveryFailure)) throw error;
+        failures.push(error.message);
+        discovery.notes.push('AWS: not searched to the end (see the error below); what is listed was found before it.');
+      }
       print.stdout(render(discovery, path));
-      complete &&= discovery.findings.every((finding) => 'found' in finding);
+      for (const failure of failures) print.stderr(`key-insight: discover "${stack.name}": ${failure}\n`);
+      complete &&= failures.length === 0 && discovery.findings.every((finding) => 'found' in finding);
     }
     return complete ? EXIT_CODES.ok : EXIT_CODES.failed;
-  } catch (error) {
-    if (!(error instanceof DiscoveryFailure)) throw error;
-    print.stderr(`key-insight: discover: ${error.message}\n`);
-    return EXIT_CODES.failed;
   } finally {
     iam.destroy();
   }
 }
 
 /** Okta: the app by label, the server by name, and on that server the scopes, the policy and its rule. */
-async function discoverOkta(client: Client, discovery: StackDiscovery): Promise<string | undefined> {
+async function discoverOkta(client: Client, discovery: StackDiscovery, orgUrl: string): Promise<string | undefined> {
   const { okta } = discovery.stack;
   const adopt: Record<string, unknown> = {};
   discovery.adopt.okta = adopt;
@@ -82,11 +95,11 @@ async function discoverOkta(client: Client, discovery: StackDiscovery): Promise<
     return 'found' in finding ? finding.found : undefined;
   };
 
-  const apps = await oktaList(`the apps labelled "${okta.app.label}"`, () => client.applicationApi.listApplications({ q: okta.app.label }));
+  const apps = await oktaList(`the apps labelled "${okta.app.label}"`, orgUrl, () => client.applicationApi.listApplications({ q: okta.app.label }));
   take('appId', exactly(`Okta app labelled "${okta.app.label}"`, apps.filter((app) => app.label === okta.app.label)));
 
   const serverName = okta.authorizationServer.name;
-  const servers = await oktaList(`the authorization servers named "${serverName}"`, () => client.authorizationServerApi.listAuthorizationServers({ q: serverName }));
+  const servers = await oktaList(`the authorization servers named "${serverName}"`, orgUrl, () => client.authorizationServerApi.listAuthorizationServers({ q: serverName }));
   const matching = servers.filter((server) => server.name === serverName);
   const serverId = take('authorizationServerId', exactly(`Okta authorization server named "${serverName}"`, matching));
   if (serverId === undefined) {
@@ -94,7 +107,7 @@ async function discoverOkta(client: Client, discovery: StackDiscovery): Promise<
     return undefined;
   }
 
-  const scopes = await oktaList('the scopes', () => client.authorizationServerApi.listOAuth2Scopes({ authServerId: serverId }));
+  const scopes = await oktaList('the scopes', orgUrl, () => client.authorizationServerApi.listOAuth2Scopes({ authServerId: serverId }));
   const scopeIds: Record<string, string> = {};
   for (const { name } of okta.scopes) {
     const finding = exactly(`scope "${name}"`, scopes.filter((scope) => scope.name === name));
@@ -103,10 +116,10 @@ async function discoverOkta(client: Client, discovery: StackDiscovery): Promise<
   }
   if (Object.keys(scopeIds).length > 0) adopt.scopeIds = scopeIds;
 
-  const policies = await oktaList('the access policies', () => client.authorizationServerApi.listAuthorizationServerPolicies({ authServerId: serverId }));
+  const policies = await oktaList('the access policies', orgUrl, () => client.authorizationServerApi.listAuthorizationServerPolicies({ authServerId: serverId }));
   const policyId = take('accessPolicyId', exactly(`access policy named "${okta.accessPolicy.name}"`, policies.filter((policy) => policy.name === okta.accessPolicy.name)));
   if (policyId !== undefined) {
-    const rules = await oktaList('the rules', () => client.authorizationServerApi.listAuthorizationServerPolicyRules({ authServerId: serverId, policyId }));
+    const rules = await oktaList('the rules', orgUrl, () => client.authorizationServerApi.listAuthorizationServerPolicyRules({ authServerId: serverId, policyId }));
     take('ruleId', exactly(`rule named "${okta.rule.name}"`, rules.filter((rule) => rule.name === okta.rule.name)));
   }
   const issuer = matching[0]?.issuer;
@@ -203,13 +216,13 @@ function exactly(what: string, candidates: ReadonlyArray<{ id?: string }>): Find
   return { what, found: ids[0]! };
 }
 
-async function oktaList<T>(what: string, list: () => Promise<AsyncIterable<T | null>>): Promise<T[]> {
+async function oktaList<T>(what: string, orgUrl: string, list: () => Promise<AsyncIterable<T | null>>): Promise<T[]> {
   try {
     const items: T[] = [];
     for await (const item of await list()) if (item !== null) items.push(item);
     return items;
   } catch (error) {
-    throw new DiscoveryFailure(`cannot list ${what} in Okta: ${describeOktaError(error)}`);
+    throw new DiscoveryFailure(`cannot list ${what} in Okta: ${describeOktaError(error, orgUrl)}`);
   }
 }
 
@@ -217,9 +230,7 @@ async function awsCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    const name = error instanceof Error ? error.name : 'Error';
-    const message = error instanceof Error ? error.message : String(error);
-    throw new DiscoveryFailure(`cannot ${what} in AWS: ${name}: ${message}`);
+    throw new DiscoveryFailure(`cannot ${what} in AWS: ${describeAwsError(error)}`);
   }
 }
 

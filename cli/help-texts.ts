@@ -10,9 +10,10 @@ and OKTA_API_TOKEN, or OKTA_API_CLIENT_ID, OKTA_API_PRIVATE_KEY, OKTA_API_PRIVAT
   start    refuses when the app already has two secrets; creates a second secret, gets a token with it
            and checks the token as verify does, then writes it into the outputs file's client_secret.
            Update Key Insight's Client Secret, then run finish.
-  finish   gets a token with the outputs file's secret, deactivates the old secret, gets a token again,
-           then deletes the old secret.
-  abort    deactivates and deletes the newest secret.
+  finish   refuses unless the outputs file holds one of the app's two secrets; gets a token with it,
+           deactivates the other secret, gets a token again, then deletes the other secret.
+  abort    deactivates and deletes the newest secret, and writes the remaining one (from Okta's list of
+           the app's secrets) into the outputs file.
   --show-secret    (start) print the new secret once instead of writing it into the outputs file
   --timeout-ms N   limit for each token request (default ${DEFAULT_TIMEOUT_MS})
 Neither a secret nor a token is printed unless --show-secret asks. A failure names the step, leaves both
@@ -51,4 +52,19 @@ Credentials: ${ARMOR_ENV.appId} and ${ARMOR_ENV.apiKey} (an Armor app's API key,
 ${ARMOR_ENV.url}, default ${ARMOR_DEFAULT_URL} (North America: https://api.na.armor.fortanix.com).
 Plain http is refused except to loopback addresses.
 Exit codes: 0 no account has a problem, 1 one has or an Armor call failed, 2 usage error.
+`;
+
+export const RENAME_STACK_HELP = `key-insight rename-stack OLD NEW
+
+Moves the Terraform state of an environment renamed in the configuration (stacks[].name OLD, now NEW),
+and of its "<OLD>-secret" and "<OLD>-<account ID>" stacks, to the new names, so that the next deploy
+changes nothing instead of creating everything anew (a new Okta app means a new client ID). Rename the
+environment in the configuration first; the backend is NEW's:
+  local   renames terraform.<stack>.tfstate (and its .backup) at the project root
+  s3      copies <keyPrefix>/<stack>.tfstate to the new key, reads the copy back and compares it, then
+          deletes the old object, holding both keys' <key>.tflock lock files meanwhile (AWS credentials
+          from the standard chain; AWS_ENDPOINT_URL_S3 overrides the endpoint)
+  cloud   prints the HCP Terraform workspaces to rename; moves nothing
+Nothing moves when a new name already has a state or a state is locked. Each move is printed.
+Exit codes: 0 moved, 1 nothing to move, refused or a move failed, 2 usage error.
 `;

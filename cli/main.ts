@@ -1,8 +1,8 @@
 import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation, type OutputsOptions } from './args';
-import { DISCOVER_HELP, ROTATE_SECRET_HELP, STATUS_HELP } from './help-texts';
+import { DISCOVER_HELP, RENAME_STACK_HELP, ROTATE_SECRET_HELP, STATUS_HELP } from './help-texts';
 import { EXIT_CODES } from './exit-codes';
 import { withOrganization } from './organization-outputs';
-import { renderOutputs } from './outputs-command';
+import { renderOutputs, requireClientSecret } from './outputs-command';
 import { Redactor } from './redactor';
 import { ARMOR_ENV } from './status/armor-facts';
 import { INCLUDE_SENSITIVE_FLAG, loadSetup } from './stack-outputs';
@@ -17,12 +17,13 @@ Usage:
   key-insight rotate-secret start|finish|abort [--outputs-file F] [--stack S] [--show-secret] [--timeout-ms N]
   key-insight discover [--stack NAME]
   key-insight status  [--outputs-file F] [--stack S] [--json] [--max-scan-age-hours N] [--timeout-ms N]
+  key-insight rename-stack OLD NEW
 
 outputs, verify, rotate-secret and status read the file written by
   npx cdktf deploy <stack> --outputs-file ${DEFAULT_OUTPUTS_FILE} ${INCLUDE_SENSITIVE_FLAG}
 (default --outputs-file: ./${DEFAULT_OUTPUTS_FILE}). --stack picks the stack when the file holds several.
 
-discover reads the configuration (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names).
+discover and rename-stack read the configuration (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names).
 rotate-secret and discover call Okta's management API with the Okta provider's credentials (OKTA_*).
 status asks Key Insight, through the Fortanix Armor API, about each account's connection and scans
 (${ARMOR_ENV.appId}, ${ARMOR_ENV.apiKey}, ${ARMOR_ENV.url}).
@@ -60,6 +61,7 @@ Plain http is refused except to loopback addresses.
   'rotate-secret': ROTATE_SECRET_HELP,
   discover: DISCOVER_HELP,
   status: STATUS_HELP,
+  'rename-stack': RENAME_STACK_HELP,
 } as const;
 
 export interface Streams {
@@ -99,6 +101,10 @@ export async function main(argv: readonly string[], streams: Streams = processSt
         const { statusCommand } = require('./status/status-command') as typeof import('./status/status-command');
         return await statusCommand(invocation.options, redactor, print);
       }
+      case 'rename-stack': {
+        const { renameStackCommand } = require('./rename-stack') as typeof import('./rename-stack');
+        return await renameStackCommand(invocation.options, print);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -112,6 +118,8 @@ export async function main(argv: readonly string[], streams: Streams = processSt
 
 async function outputsCommand(options: OutputsOptions, redactor: Redactor, print: Streams): Promise<number> {
   const setup = loadSetup(options.outputsFile, options.stack);
+  // --show-secret asks for the secret: without one in the file, that is the usage error the exit codes document.
+  if (options.showSecret) requireClientSecret(setup);
   if (setup.clientSecret !== undefined && !options.showSecret) redactor.addSecret(setup.clientSecret);
   const rendered = await withOrganization(renderOutputs(setup, options), setup, options);
   print.stdout(rendered.stdout);

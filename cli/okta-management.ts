@@ -115,8 +115,11 @@ export function oktaClient(credentials: OktaCredentials): Client {
   });
 }
 
-/** One line for an error the SDK threw: Okta's error code and summary, an HTTP status, or the network problem. */
-export function describeOktaError(error: unknown): string {
+/**
+ * One line for an error the SDK threw: Okta's error code and summary, an HTTP status, or the network
+ * problem with the host of `orgUrl`, the org the client calls.
+ */
+export function describeOktaError(error: unknown, orgUrl: string): string {
   if (typeof error === 'object' && error !== null) {
     const { status, errorCode, errorSummary, errorCauses, code, message } = error as {
       status?: number;
@@ -131,7 +134,7 @@ export function describeOktaError(error: unknown): string {
       return `Okta answered HTTP ${status} ${errorCode}: ${errorSummary ?? ''}${causes.length > 0 ? ` (${causes.join('; ')})` : ''}`;
     }
     if (typeof status === 'number') return `Okta answered HTTP ${status}`;
-    if (typeof code === 'string') return `cannot reach Okta (${code})`;
+    if (typeof code === 'string') return `cannot reach Okta at ${new URL(orgUrl).host} (${code})`;
     if (typeof message === 'string') return message;
   }
   return String(error);

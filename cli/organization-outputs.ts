@@ -8,6 +8,7 @@ import { EXIT_CODES } from './exit-codes';
 import { shellQuote, type RenderedOutput } from './outputs-command';
 import { listMemberAccounts, OrganizationsError, type OrganizationAccounts } from './organization-accounts';
 import { OUTPUT_NAMES, readOutputsFile, type KeyInsightSetup } from './stack-outputs';
+import { nextStep } from './next-step';
 import { UsageError } from './usage-error';
 import { preview } from '../lib/preview';
 
@@ -84,7 +85,7 @@ export interface OrganizationOutput extends RenderedOutput {
 export async function withOrganization(
   rendered: RenderedOutput,
   setup: KeyInsightSetup,
-  options: Pick<OutputsOptions, 'format' | 'accounts'>,
+  options: Pick<OutputsOptions, 'format' | 'accounts' | 'outputsFile' | 'stack'>,
 ): Promise<OrganizationOutput> {
   const organization = readOrganization(setup);
   if (organization === undefined) {
@@ -110,7 +111,7 @@ export async function withOrganization(
   }
   switch (options.format) {
     case 'table':
-      return { stdout: `${rendered.stdout}${organizationTable(organization, accounts)}`, stderr: rendered.stderr, exitCode: EXIT_CODES.ok };
+      return { stdout: `${rendered.stdout}${organizationTable(organization, options, accounts)}`, stderr: rendered.stderr, exitCode: EXIT_CODES.ok };
     case 'json': {
       const report = { ...JSON.parse(rendered.stdout), organization: organizationJson(organization, accounts) };
       return { stdout: `${JSON.stringify(report, null, 2)}\n`, stderr: rendered.stderr, exitCode: EXIT_CODES.ok };
@@ -120,7 +121,7 @@ export async function withOrganization(
   }
 }
 
-function organizationTable(organization: OrganizationSetup, accounts?: OrganizationAccounts): string {
+function organizationTable(organization: OrganizationSetup, selection: Pick<OutputsOptions, 'outputsFile' | 'stack'>, accounts?: OrganizationAccounts): string {
   const lines = [
     `AWS Organization: StackSet "${organization.stackSetName}" creates the role "${organization.memberRoleName}" in every account of ${organization.organizationalUnitIds.join(', ')}`,
     `  Key Insight scope "organization" (one AWS connection):  ${organization.managementRoleArn}`,
@@ -128,7 +129,7 @@ function organizationTable(organization: OrganizationSetup, accounts?: Organizat
     `  Key Insight scope "account" (one AWS connection per member account):  ${organization.memberRoleArnPattern}`,
   ];
   if (accounts === undefined) {
-    lines.push('  List the member accounts\' role ARNs: npx key-insight outputs --accounts (asks AWS Organizations with your AWS credentials)');
+    lines.push(`  List the member accounts' role ARNs: ${nextStep('outputs --accounts', selection)} (asks AWS Organizations with your AWS credentials)`);
   } else {
     lines.push(
       '',

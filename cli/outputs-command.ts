@@ -1,6 +1,7 @@
 import { ROTATED_CLIENT_SECRET_OUTPUT } from '../lib/client-secret-mode';
 import { accountStackName } from '../lib/stack-names';
-import type { OutputsOptions } from './args';
+import type { OutputsOptions, StackSelection } from './args';
+import { nextStep } from './next-step';
 import { INCLUDE_SENSITIVE_FLAG, OUTPUT_NAMES, type KeyInsightSetup } from './stack-outputs';
 import { UsageError } from './usage-error';
 
@@ -42,11 +43,11 @@ export function requireClientSecret(setup: KeyInsightSetup): string {
   }
 }
 
-export function renderOutputs(setup: KeyInsightSetup, options: Pick<OutputsOptions, 'format' | 'showSecret'>): RenderedOutput {
+export function renderOutputs(setup: KeyInsightSetup, options: Pick<OutputsOptions, 'format' | 'showSecret' | 'outputsFile' | 'stack'>): RenderedOutput {
   const secretStatus = secretStatusOf(setup, options.showSecret);
   switch (options.format) {
     case 'table':
-      return { stdout: renderTable(setup, secretStatus), stderr: '' };
+      return { stdout: renderTable(setup, secretStatus, options), stderr: '' };
     case 'json':
       return { stdout: renderJson(setup, secretStatus), stderr: secretNote(setup, secretStatus) };
     case 'env':
@@ -67,7 +68,7 @@ export function includeSensitiveCommand(setup: EnvironmentStacks): string {
   return `npx cdktf output ${[...stacks].join(' ')} --outputs-file ${setup.outputsFile} ${INCLUDE_SENSITIVE_FLAG}`;
 }
 
-function renderTable(setup: KeyInsightSetup, secretStatus: SecretStatus): string {
+function renderTable(setup: KeyInsightSetup, secretStatus: SecretStatus, selection: StackSelection): string {
   const secret = {
     shown: setup.clientSecret ?? '',
     hidden: `${SECRET_MASK} (hidden; add --show-secret to print it)`,
@@ -93,7 +94,7 @@ function renderTable(setup: KeyInsightSetup, secretStatus: SecretStatus): string
     `Key Insight > AWS connection > role ARN to assume (${setup.awsRoles.length === 1 ? 'one account' : `${setup.awsRoles.length} accounts`}):`,
     ...alignedRows(roleRows),
     '',
-    'Check the token flow first: npx key-insight verify',
+    `Check the token flow first: ${nextStep('verify', selection)}`,
     '',
   ].join('\n');
 }

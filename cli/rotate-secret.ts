@@ -4,6 +4,7 @@ import type { Client } from '@okta/okta-sdk-nodejs';
 import { ROTATED_CLIENT_SECRET_OUTPUT } from '../lib/client-secret-mode';
 import type { RotateSecretOptions } from './args';
 import { EXIT_CODES } from './exit-codes';
+import { nextStep } from './next-step';
 import type { Streams } from './main';
 import { describeOktaError, oktaClient, oktaCredentials } from './okta-management';
 import type { Redactor } from './redactor';
@@ -14,13 +15,14 @@ import { runVerify, type VerifyReport } from './verify/run-verify';
 /** Okta keeps at most two client secrets per app (Okta, "Client secret rotation and key management"). */
 export const MAX_CLIENT_SECRETS = 2;
 
-const COMMAND = 'npx key-insight rotate-secret';
 
 interface ClientSecret {
   readonly id: string;
   readonly status: 'ACTIVE' | 'INACTIVE';
   /** ISO 8601; the newest secret is the one a rotation created. */
   readonly created: string;
+  /** The secret itself, as Okta's list call returns it. */
+  readonly value?: string;
 }
 
 /** A step that failed: its name, what went wrong, and what state the app's secrets are left in. */
@@ -38,6 +40,8 @@ interface Rotation {
   readonly options: RotateSecretOptions;
   readonly setup: KeyInsightSetup;
   readonly client: Client;
+  /** The Okta org the client calls, for messages. */
+  readonly orgUrl: string;
   readonly redactor: Redactor;
   readonly print: Streams;
   /** Prints without redaction: only for the one line --show-secret asks for. */
@@ -58,8 +62,9 @@ export async function rotateSecretCommand(
 ): Promise<number> {
   const setup = loadSetup(options.outputsFile, options.stack);
   if (setup.clientSecret !== undefined) redactor.addSecret(setup.clientSecret);
-  const client = oktaClient(oktaCredentials(env, redactor));
-  const rotation: Rotation = { options, setup, client, redactor, print, printSecret };
+  const credentials = oktaCredentials(env, redactor);
+  const client = oktaClient(credentials);
+  const rotation: Rotation = { options, setup, client, orgUrl: credentials.orgUrl, redactor, print, printSecret };
   print.stdout(`rotate-secret ${options.action}: app ${setup.clientId} of stack "${setup.stackName}" (${setup.outputsFile})\n`);
   try {
     switch (options.action) {
@@ -88,7 +93,7 @@ async function start(rotation: Rotation): Promise<void> {
     throw new StepFailure(
       'list the client secrets',
       `the app already has ${secrets.length} client secrets, the most Okta allows: a rotation is under way`,
-      `Run \`${COMMAND} finish\` once Key Insight uses the newest secret, or \`${COMMAND} abort\` to delete it; nothing was changed.`,
+      `Run \`${nextStep('rotate-secret finish', options)}\` once Key Insight uses the newest secret, or \`${nextStep('rotate-secret abort', options)}\` to delete it; nothing was changed.`,
     );
   }
 
@@ -100,7 +105,7 @@ async function start(rotation: Rotation): Promise<void> {
     redactor.addSecret(secret.client_secret);
     return { id: secret.id, value: secret.client_secret };
   });
-  const bothActive = `Both secrets are active; the new one (${created.id}) was not written anywhere: run \`${COMMAND} abort\` to delete it, then start again.`;
+  const bothActive = `Both secrets are active; the new one (${created.id}) was not written anywhere: run \`${nextStep('rotate-secret abort', options)}\` to delete it, then start again.`;
 
   await tokenCheck(rotation, 'get a token with the new secret', created.value, bothActive);
 
@@ -113,9 +118,9 @@ async function start(rotation: Rotation): Promise<void> {
     [
       '',
       `Both secrets work now. Next:`,
-      `  1. In Key Insight > Authentication > IdP configuration, replace the Client Secret with the new one${options.showSecret ? ' (printed above)' : ` (\`npx key-insight outputs --show-secret\` prints it)`}, save, and check the connection.`,
-      `  2. Run \`${COMMAND} finish\`: it checks the new secret again, then deactivates and deletes the old one.`,
-      `  To drop the new secret instead: \`${COMMAND} abort\`.`,
+      `  1. In Key Insight > Authentication > IdP configuration, replace the Client Secret with the new one${options.showSecret ? ' (printed above)' : ` (\`${nextStep('outputs --show-secret', options)}\` prints it)`}, save, and check the connection.`,
+      `  2. Run \`${nextStep('rotate-secret finish', options)}\`: it checks the new secret again, then deactivates and deletes the old one.`,
+      `  To drop the new secret instead: \`${nextStep('rotate-secret abort', options)}\`.`,
       modeNote(setup, 'start'),
       '',
     ].join('\n'),
@@ -123,34 +128,44 @@ async function start(rotation: Rotation): Promise<void> {
 }
 
 async function finish(rotation: Rotation): Promise<void> {
-  const { setup, print } = rotation;
+  const { setup, options, print } = rotation;
   const secrets = await listSecrets(rotation, 'nothing was changed');
-  const { newest, old } = rotationPair(secrets, 'finish');
-  if (newest.status !== 'ACTIVE') {
-    throw new StepFailure('list the client secrets', `the newest secret (${newest.id}) is inactive, so finishing would leave no working secret`, `Nothing was changed: run \`${COMMAND} abort\` to delete it.`);
+  const pair = rotationPair(secrets, 'finish', rotation.options);
+  const secret = secretFromFile(setup, 'finish', rotation.options);
+  // The file's secret is the one Key Insight was given: it stays, and only the other one goes.
+  const kept = [pair.newest, pair.old].find((candidate) => candidate.value === secret);
+  if (kept === undefined) {
+    throw new StepFailure(
+      'compare the secret in the outputs file with the app\'s secrets',
+      `the secret in ${setup.outputsFile} is neither of the app's two secrets (${pair.old.id}, ${pair.newest.id})`,
+      `Nothing was changed: put the secret Key Insight uses into ${setup.outputsFile} (\`${nextStep('rotate-secret start', options)}\` wrote the new one there), or run \`${nextStep('rotate-secret abort', options)}\` to delete the newest.`,
+    );
   }
-  const secret = secretFromFile(setup, 'finish');
+  const other = kept === pair.newest ? pair.old : pair.newest;
+  print.stdout(`    ${setup.outputsFile} holds secret ${kept.id}${kept === pair.newest ? ', the newest' : ', the older one'}; secret ${other.id} goes\n`);
+  if (kept.status !== 'ACTIVE') {
+    throw new StepFailure('compare the secret in the outputs file with the app\'s secrets', `the secret in ${setup.outputsFile} (${kept.id}) is inactive, so finishing would leave no working secret`, `Nothing was changed: activate it in the Okta Admin Console, or put the active secret into ${setup.outputsFile}.`);
+  }
   const unchanged = 'Nothing was changed: both secrets are still active.';
   await tokenCheck(rotation, `get a token with the secret in ${setup.outputsFile}`, secret, unchanged);
 
-  if (old.status === 'ACTIVE') {
-    await step(rotation, `deactivate the old secret (${old.id})`, unchanged, () =>
-      rotation.client.applicationSSOPublicKeysApi.deactivateOAuth2ClientSecret({ appId: setup.clientId, secretId: old.id }),
+  if (other.status === 'ACTIVE') {
+    await step(rotation, `deactivate the other secret (${other.id})`, unchanged, () =>
+      rotation.client.applicationSSOPublicKeysApi.deactivateOAuth2ClientSecret({ appId: setup.clientId, secretId: other.id }),
     );
   }
   // Only a secret this command deactivated is activated again after a failure.
-  const restore = async (why: string) => (old.status === 'ACTIVE' ? reactivate(rotation, old, why) : `${why}; the old secret was inactive before, and stays so.`);
-  // A token with the file's secret while the old secret is inactive proves the file holds the new one.
+  const restore = async (why: string) => (other.status === 'ACTIVE' ? reactivate(rotation, other, why) : `${why}; the other secret was inactive before, and stays so.`);
   const report = await tokenReport(rotation, secret);
   if (!tokenIssued(report)) {
-    const state = await restore(`The secret in ${setup.outputsFile} is not the newest one (it stopped working once the old one was deactivated)`);
-    throw new StepFailure('get a token with the new secret while the old one is inactive', failedChecks(report), state);
+    const state = await restore(`The secret in ${setup.outputsFile} stopped getting tokens once the other one was deactivated`);
+    throw new StepFailure('get a token with the kept secret while the other one is inactive', failedChecks(report), state);
   }
-  await step(rotation, `delete the old secret (${old.id})`, '', async () => {
+  await step(rotation, `delete the other secret (${other.id})`, '', async () => {
     try {
-      await rotation.client.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId: setup.clientId, secretId: old.id });
+      await rotation.client.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId: setup.clientId, secretId: other.id });
     } catch (error) {
-      throw new StepFailure(`delete the old secret (${old.id})`, describeOktaError(error), await restore('The old secret could not be deleted'));
+      throw new StepFailure(`delete the other secret (${other.id})`, describeOktaError(error, rotation.orgUrl), await restore('The other secret could not be deleted'));
     }
   });
   print.stdout(['', `Done: the app has one client secret, the one in ${setup.outputsFile}.`, modeNote(setup, 'finish'), ''].join('\n'));
@@ -159,7 +174,7 @@ async function finish(rotation: Rotation): Promise<void> {
 async function abort(rotation: Rotation): Promise<void> {
   const { setup, print } = rotation;
   const secrets = await listSecrets(rotation, 'nothing was changed');
-  const { newest } = rotationPair(secrets, 'abort');
+  const { newest, old } = rotationPair(secrets, 'abort', rotation.options);
   const unchanged = 'Nothing was changed: both secrets are still active.';
   if (newest.status === 'ACTIVE') {
     await step(rotation, `deactivate the new secret (${newest.id})`, unchanged, () =>
@@ -170,31 +185,33 @@ async function abort(rotation: Rotation): Promise<void> {
     try {
       await rotation.client.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId: setup.clientId, secretId: newest.id });
     } catch (error) {
-      throw new StepFailure(`delete the new secret (${newest.id})`, describeOktaError(error), await reactivate(rotation, newest, 'The new secret could not be deleted'));
+      throw new StepFailure(`delete the new secret (${newest.id})`, describeOktaError(error, rotation.orgUrl), await reactivate(rotation, newest, 'The new secret could not be deleted'));
     }
   });
 
   const lines = ['', 'Done: the app has one client secret again, the one Key Insight used before the rotation started.'];
-  if (setup.clientSecret !== undefined && setup.clientSecret !== ROTATED_CLIENT_SECRET_OUTPUT) {
-    const report = await tokenReport(rotation, setup.clientSecret);
-    if (tokenIssued(report)) {
-      lines.push(`The secret in ${setup.outputsFile} is the remaining one (it still gets a token).`);
-    } else {
-      await step(rotation, `remove the deleted secret from ${setup.outputsFile}`, '', async () => writeClientSecret(setup, undefined));
-      lines.push(`${setup.outputsFile} held the deleted secret; it no longer holds a client secret.`);
-    }
+  if (old.value !== undefined && setup.clientSecret === old.value) {
+    lines.push(`The secret in ${setup.outputsFile} is the remaining one.`);
+  } else if (old.value !== undefined) {
+    await step(rotation, `write the remaining secret (${old.id}) into ${setup.outputsFile}`, `The new secret is deleted; ${setup.outputsFile} was not changed.`, async () =>
+      writeClientSecret(setup, old.value),
+    );
+    lines.push(`${setup.outputsFile} holds the remaining secret (${old.id}) again, as Okta's list of the app's secrets returned it.`);
+  } else if (setup.clientSecret !== undefined && setup.clientSecret !== ROTATED_CLIENT_SECRET_OUTPUT) {
+    await step(rotation, `remove the deleted secret from ${setup.outputsFile}`, '', async () => writeClientSecret(setup, undefined));
+    lines.push(`${setup.outputsFile} held the deleted secret, and Okta's list did not return the remaining one; it no longer holds a client secret.`);
   }
   lines.push(modeNote(setup, 'abort'), '');
   print.stdout(lines.join('\n'));
 }
 
 /** The two secrets of a rotation under way: the newest (made by start) and the old one. */
-function rotationPair(secrets: readonly ClientSecret[], action: 'finish' | 'abort'): { newest: ClientSecret; old: ClientSecret } {
+function rotationPair(secrets: readonly ClientSecret[], action: 'finish' | 'abort', options: RotateSecretOptions): { newest: ClientSecret; old: ClientSecret } {
   if (secrets.length !== MAX_CLIENT_SECRETS) {
     throw new StepFailure(
       'list the client secrets',
       `the app has ${secrets.length} client secret${secrets.length === 1 ? '' : 's'}, so no rotation is under way to ${action}`,
-      `Nothing was changed; \`${COMMAND} start\` begins a rotation.`,
+      `Nothing was changed; \`${nextStep('rotate-secret start', options)}\` begins a rotation.`,
     );
   }
   const [old, newest] = [...secrets].sort((a, b) => a.created.localeCompare(b.created)) as [ClientSecret, ClientSecret];
@@ -210,7 +227,8 @@ async function listSecrets(rotation: Rotation, state: string): Promise<ClientSec
         throw new Error('Okta answered with a client secret without an ID or status');
       }
       if (typeof secret.client_secret === 'string') rotation.redactor.addSecret(secret.client_secret);
-      secrets.push({ id: secret.id, status: secret.status, created: String(secret.created ?? '') });
+      const value = typeof secret.client_secret === 'string' && secret.client_secret !== '' ? { value: secret.client_secret } : {};
+      secrets.push({ id: secret.id, status: secret.status, created: String(secret.created ?? ''), ...value });
     }
     const active = secrets.filter((secret) => secret.status === 'ACTIVE').length;
     rotation.print.stdout(`    ${secrets.length} secret${secrets.length === 1 ? '' : 's'}, ${active} active\n`);
@@ -225,7 +243,7 @@ async function step<T>(rotation: Rotation, name: string, state: string, action: 
     return await action();
   } catch (error) {
     if (error instanceof StepFailure) throw error;
-    throw new StepFailure(name, describeOktaError(error), state);
+    throw new StepFailure(name, describeOktaError(error, rotation.orgUrl), state);
   }
 }
 
@@ -258,15 +276,15 @@ async function reactivate(rotation: Rotation, secret: ClientSecret, why: string)
     await rotation.client.applicationSSOPublicKeysApi.activateOAuth2ClientSecret({ appId: rotation.setup.clientId, secretId: secret.id });
     return `${why}; secret ${secret.id} is active again, so both secrets work.`;
   } catch (error) {
-    return `${why}, and activating secret ${secret.id} again failed too (${describeOktaError(error)}): activate it in the Okta Admin Console (Applications > the app > Client secrets).`;
+    return `${why}, and activating secret ${secret.id} again failed too (${describeOktaError(error, rotation.orgUrl)}): activate it in the Okta Admin Console (Applications > the app > Client secrets).`;
   }
 }
 
-function secretFromFile(setup: KeyInsightSetup, action: 'finish'): string {
+function secretFromFile(setup: KeyInsightSetup, action: 'finish', options: RotateSecretOptions): string {
   const secret = setup.clientSecret;
   if (secret === undefined || secret === ROTATED_CLIENT_SECRET_OUTPUT) {
     throw new UsageError(
-      `rotate-secret ${action} checks the new secret from the ${OUTPUT_NAMES.clientSecret} output in ${setup.outputsFile}, but stack "${setup.clientSecretStack}" has none there: \`${COMMAND} start\` writes it (unless given --show-secret); nothing was changed`,
+      `rotate-secret ${action} checks the new secret from the ${OUTPUT_NAMES.clientSecret} output in ${setup.outputsFile}, but stack "${setup.clientSecretStack}" has none there: \`${nextStep('rotate-secret start', options)}\` writes it (unless given --show-secret); nothing was changed`,
     );
   }
   return secret;

@@ -63,6 +63,9 @@ export function readOutputsFile(path: string): unknown {
         `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` for a deployed stack; name its <stack>-secret stack too, and its <stack>-<account ID> stacks when it has AWS accounts), or name another file with --outputs-file`,
       );
     }
+    if (code === 'EISDIR') {
+      throw new UsageError(`outputs file ${path} is a folder, not a file: name the file \`cdktf deploy|output --outputs-file\` wrote with --outputs-file`);
+    }
     throw new UsageError(`cannot read outputs file ${path}: ${code ?? String(error)}`);
   }
   try {

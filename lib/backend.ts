@@ -1,5 +1,6 @@
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformBackend, TerraformStack } from 'cdktf';
 import type { StackConfig } from './config';
+import { localStateFile } from './stack-names';
 
 export type BackendConfig = StackConfig['backend'];
 
@@ -10,7 +11,7 @@ export type BackendConfig = StackConfig['backend'];
  * at the same depth, the same path also finds a stack's state from another stack.
  */
 export function localStatePath(stackName: string): string {
-  return `../../../terraform.${stackName}.tfstate`;
+  return `../../../${localStateFile(stackName)}`;
 }
 
 /** The object key of a stack's state in an environment's S3 bucket. */

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { CloudformationStackSet } from '@cdktf/provider-aws/lib/cloudformation-stack-set';
 import { CloudformationStackSetInstance } from '@cdktf/provider-aws/lib/cloudformation-stack-set-instance';
 import { TrustConditions, stripScheme } from './aws-oidc-trust';
+import { stackSetName } from './stack-names';
 import { MEMBER_TEMPLATE_PARAMETERS, MEMBER_TEMPLATE_RESOURCES, MemberAccountTemplateProps, memberAccountTemplate } from './member-account-template';
 
 /** Who runs the StackSet's operations (CloudFormation: CallAs). */
@@ -29,10 +30,7 @@ export interface OrganizationStackSetProps extends MemberAccountTemplateProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** A StackSet name: letters, digits and hyphens, starting with a letter (CloudFormation: CreateStackSet). */
-export function stackSetName(environmentName: string): string {
-  return `${environmentName.replace(/_/g, '-')}-key-insight`;
-}
+export { stackSetName };
 
 /**
  * Text Terraform would read as an interpolation or a directive: in `cdk.tf.json` a literal `${` is

@@ -28,6 +28,11 @@ export function scanningPolicyName(roleName: string): string {
   return `${roleName}-scanning`;
 }
 
+/** An environment's StackSet: letters, digits and hyphens, starting with a letter (CloudFormation: CreateStackSet). */
+export function stackSetName(environmentName: string): string {
+  return `${environmentName.replace(/_/g, '-')}-key-insight`;
+}
+
 /**
  * The stack that reads an environment's client secret, in every environment: the other stacks read the
  * environment stack's state, which therefore holds no secret.
@@ -41,4 +46,20 @@ const PROJECT_STACK_NAME = new RegExp(`^${ENVIRONMENT_NAME.source.slice(1, -1)}(
 /** Whether some configuration could make a stack of this name: an environment's, an account's or a client secret's. */
 export function isProjectStackName(stackName: string): boolean {
   return PROJECT_STACK_NAME.test(stackName);
+}
+
+/**
+ * The name a stack of environment `from` gets when the environment is renamed to `to`: the
+ * environment's own stack, its client-secret stack and its account stacks; undefined for any other stack.
+ */
+export function renamedStackName(stackName: string, from: string, to: string): string | undefined {
+  if (stackName === from) return to;
+  if (stackName === secretStackName(from)) return secretStackName(to);
+  const accountId = accountIdOfStack(from, stackName);
+  return accountId === undefined ? undefined : accountStackName(to, accountId);
+}
+
+/** The file the local backend keeps a stack's state in, at the project root (lib/backend.ts). */
+export function localStateFile(stackName: string): string {
+  return `terraform.${stackName}.tfstate`;
 }

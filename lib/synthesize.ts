@@ -6,7 +6,7 @@ import { addEnvironments, type SynthOptions } from './key-insight-app';
 import { PLAN_ONLY_VARIABLE } from './plan-only';
 import { copyLockFile } from './provider-lock';
 import { Finding, acknowledgementProblems, formatFinding, reviewApp } from './review';
-import { isProjectStackName } from './stack-names';
+import { isProjectStackName, secretStackName } from './stack-names';
 
 /** A synth stopped before writing anything; the message is meant for the person who runs it. */
 export class SynthRefusal extends Error {}
@@ -78,17 +78,32 @@ function managedResources(file: string): number | undefined {
 }
 
 /**
+ * The environment a stack of this project belongs to: the stack itself, or the environment whose
+ * client-secret or account stack it is, when that environment is not `synthesized` (so it was removed
+ * or renamed as a whole).
+ */
+function goneEnvironmentOf(stackName: string, synthesized: ReadonlySet<string>): string | undefined {
+  const secretSuffix = secretStackName('');
+  const owner = stackName.endsWith(secretSuffix) ? stackName.slice(0, -secretSuffix.length) : stackName.replace(ACCOUNT_STACK, '');
+  return synthesized.has(owner) ? undefined : owner;
+}
+
+/**
  * One line for each local state file (`terraform.<stack>.tfstate` in `stateDir`, where the local backend
  * keeps it) of a stack this project could have made, that the app no longer synthesizes and that still
- * holds resources. Other files, and states holding nothing, are left alone.
+ * holds resources. Other files, and states holding nothing, are left alone. A state of an environment
+ * that is gone while a configured environment (of `environments`) has no state yet is likely a rename:
+ * the line then names `rename-stack` first.
  */
-export function orphanedStates(stateDir: string, synthesized: ReadonlySet<string>): string[] {
+export function orphanedStates(stateDir: string, synthesized: ReadonlySet<string>, environments: readonly string[] = []): string[] {
   let entries: string[];
   try {
     entries = readdirSync(stateDir);
   } catch {
     return [];
   }
+  const holdsResources = (stackName: string) => entries.includes(`terraform.${stackName}.tfstate`) && managedResources(join(stateDir, `terraform.${stackName}.tfstate`)) !== 0;
+  const withoutState = environments.filter((environment) => !holdsResources(environment));
   return entries.sort().flatMap((entry) => {
     const stackName = LOCAL_STATE_FILE.exec(entry)?.[1];
     if (stackName === undefined || !isProjectStackName(stackName) || synthesized.has(stackName)) return [];
@@ -96,7 +111,15 @@ export function orphanedStates(stateDir: string, synthesized: ReadonlySet<string
     if (count === 0) return [];
     const holds = count === undefined ? 'is not a Terraform state this synth can read, so it may hold resources' : `holds ${count} resource${count === 1 ? '' : 's'}`;
     const destroy = `run \`npx cdktf destroy ${stackName}\` before removing it`;
-    const wayOut = ACCOUNT_STACK.test(stackName)
+    const gone = goneEnvironmentOf(stackName, synthesized);
+    if (gone !== undefined && withoutState.length > 0) {
+      const renames = withoutState.map((environment) => `\`npx key-insight rename-stack ${gone} ${environment}\``).join(' or ');
+      return [
+        `${stackName}: ${entry} ${holds}; if environment "${gone}" was renamed, run ${renames} first, which moves the states of its stacks to the new names; ` +
+          `only to really remove the environment, put it back in the configuration and ${destroy}`,
+      ];
+    }
+    const wayOut = ACCOUNT_STACK.test(stackName) && gone === undefined
       ? `keep its account in stacks[].aws.accounts with "retired": true and deploy the stack, which destroys them, then remove the entry; or put the account back and ${destroy}`
       : `put it back in the configuration and ${destroy}`;
     return [`${stackName}: ${entry} ${holds}; ${wayOut}`];
@@ -140,7 +163,11 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
   const synthesized = new Set(app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id));
   // Local state lives beside cdktf.out (lib/backend.ts localStatePath): at the project root.
   const projectRoot = dirname(resolve(app.outdir));
-  const orphaned = orphanedStates(projectRoot, synthesized);
+  const orphaned = orphanedStates(
+    projectRoot,
+    synthesized,
+    config.stacks.map((stack) => stack.name),
+  );
   if (orphaned.length > 0) throw new StateRefusal(orphaned);
   const invalid = validationProblems(app);
   if (invalid.length > 0) throw new ValidationRefusal(invalid);

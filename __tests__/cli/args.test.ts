@@ -1,4 +1,5 @@
 import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation } from '../../cli/args';
+import { UsageError } from '../../cli/usage-error';
 
 describe('parseInvocation', () => {
   it('defaults outputs to the table format, the default file, a masked secret and no account listing', () => {
@@ -61,5 +62,37 @@ describe('parseInvocation', () => {
   it('answers --help for the tool and for each command', () => {
     expect(parseInvocation(['--help'])).toEqual({ command: 'help' });
     expect(parseInvocation(['verify', '-h'])).toEqual({ command: 'help', topic: 'verify' });
+  });
+});
+
+describe('parseInvocation, options as people type them', () => {
+  it('takes the rotate-secret step before or after the options', () => {
+    const expected = { command: 'rotate-secret', options: { outputsFile: DEFAULT_OUTPUTS_FILE, stack: 'S', action: 'start', showSecret: false, timeoutMs: DEFAULT_TIMEOUT_MS } };
+    expect(parseInvocation(['rotate-secret', '--stack', 'S', 'start'])).toEqual(expected);
+    expect(parseInvocation(['rotate-secret', 'start', '--stack', 'S'])).toEqual(expected);
+  });
+
+  it('refuses two rotate-secret steps', () => {
+    expect(() => parseInvocation(['rotate-secret', 'start', 'finish'])).toThrow(new UsageError('rotate-secret takes one step (start | finish | abort), but was given "start", "finish"'));
+  });
+
+  it.each([
+    [['verify', '--timeout-ms', '-5'], '--timeout-ms is set to "-5", but must be a whole number of milliseconds from 1 to 600000'],
+    [['rotate-secret', 'finish', '--timeout-ms', '-1.5'], '--timeout-ms is set to "-1.5", but must be a whole number of milliseconds from 1 to 600000'],
+    [['verify', '--timeout-ms', 'soon'], '--timeout-ms is set to "soon", but must be a whole number of milliseconds from 1 to 600000'],
+  ])('names the option for a negative or non-numeric number: %j', (argv, message) => {
+    expect(() => parseInvocation(argv)).toThrow(new UsageError(message));
+  });
+
+  it.each([
+    [['verify', '--stack', 'a', '--stack', 'b'], '--stack is given 2 times ("a", "b"), but takes one value'],
+    [['outputs', '--outputs-file=x.json', '--outputs-file', 'y.json'], '--outputs-file is given 2 times ("x.json", "y.json"), but takes one value'],
+    [['rotate-secret', '--timeout-ms', '5', 'start', '--timeout-ms', '6'], '--timeout-ms is given 2 times ("5", "6"), but takes one value'],
+  ])('refuses a repeated option that takes one value: %j', (argv, message) => {
+    expect(() => parseInvocation(argv)).toThrow(new UsageError(message));
+  });
+
+  it('reads rename-stack OLD NEW', () => {
+    expect(parseInvocation(['rename-stack', 'ki-old', 'ki-new'])).toEqual({ command: 'rename-stack', options: { from: 'ki-old', to: 'ki-new' } });
   });
 });

@@ -4,7 +4,7 @@ import { minimalStack } from '../helpers/config';
 import { synthConfig } from '../helpers/synth';
 import { MANAGEMENT_API_TOKEN, startAuthorizationServer, type AuthorizationServerFixture } from './helpers/authorization-server';
 import { startIamStandIn, type IamStandIn } from './helpers/iam-stand-in';
-import { makeTempDir, removeTempDirs, runCli, type CliRun } from './helpers/run-cli';
+import { makeTempDir, NODE_QUIET, removeTempDirs, runCli, type CliRun } from './helpers/run-cli';
 
 // `key-insight discover` against HAND-WRITTEN STAND-INS: Okta's management API
 // (fixtures/okta-management-stand-in.mjs) holding a setup made by hand as the manual guide makes it, and
@@ -175,6 +175,35 @@ describe('key-insight discover', () => {
     expect(synthesized['ki-test']!.import).toHaveLength(5);
     expect(synthesized[`ki-test-${ACCOUNT}`]!.import).toHaveLength(4);
     expect(synthesized['ki-test-111111111111']!.import).toBeUndefined();
+  });
+
+  it('prints what it found in Okta when AWS has no credentials, with one sentence for AWS, and exits 1', async () => {
+    // GIVEN no AWS credentials anywhere the SDK looks
+    const noAws = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_CONFIG_FILE: '/nonexistent/config', AWS_EC2_METADATA_DISABLED: 'true', ...NODE_QUIET };
+
+    // WHEN discover runs
+    const run = await discover(minimalStack(), noAws);
+
+    // THEN the Okta half is reported in full, and AWS in one sentence without the SDK's error name
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(`  Okta app labelled "Fortanix Key Insight": ${HAND_MADE.appId}\n`);
+    expect(pastedBlock(run.stdout)).toEqual({
+      okta: { appId: HAND_MADE.appId, authorizationServerId: HAND_MADE.serverId, scopeIds: { 'key-insight.scan': HAND_MADE.scopeId }, accessPolicyId: HAND_MADE.policyId, ruleId: HAND_MADE.ruleId },
+    });
+    expect(run.stderr).toBe(
+      'key-insight: discover "ki-test": cannot list the IAM OIDC providers in AWS: no AWS credentials were found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, as for the AWS CLI\n',
+    );
+  });
+
+  it('prints what it found in AWS when Okta cannot be reached, with one sentence naming the host, and exits 1', async () => {
+    // GIVEN an Okta org URL where nothing listens
+    const run = await discover(minimalStack(), { OKTA_ORG_URL: 'http://127.0.0.1:9', ...NODE_QUIET });
+
+    // THEN the AWS half is reported, and Okta in one sentence naming the host
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(`  IAM role named "${ROLE_NAME}": ${ROLE_NAME}\n`);
+    expect(pastedBlock(run.stdout)).toEqual({ aws: { roleName: ROLE_NAME, scanningPolicyArn: POLICY_ARN } });
+    expect(run.stderr).toBe('key-insight: discover "ki-test": cannot list the apps labelled "Fortanix Key Insight" in Okta: cannot reach Okta at 127.0.0.1:9 (ECONNREFUSED)\n');
   });
 
   it('refuses a plain-http IAM endpoint that is not on loopback, before calling anything', async () => {

@@ -38,6 +38,6 @@ describe('main', () => {
 
     expect(result.exitCode).toBe(EXIT_CODES.usage);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('key-insight: missing command: key-insight outputs | verify | rotate-secret | discover | status (key-insight --help for more)\n');
+    expect(result.stderr).toBe('key-insight: missing command: key-insight outputs | verify | rotate-secret | discover | status | rename-stack (key-insight --help for more)\n');
   });
 });

@@ -28,20 +28,20 @@ describe('an outputs file from a stack with clientSecret "rotated"', () => {
   const rotated = setup(ROTATED_CLIENT_SECRET_OUTPUT);
 
   it('shows in the table where the secret comes from instead of the output sentence', () => {
-    const { stdout } = renderOutputs(rotated, { format: 'table', showSecret: true });
+    const { stdout } = renderOutputs(rotated, { format: 'table', showSecret: true, outputsFile: rotated.outputsFile });
     expect(stdout).toContain(`Client Secret   not kept by Terraform: ${ROTATED_ADVICE}\n`);
     expect(stdout).not.toContain(ROTATED_CLIENT_SECRET_OUTPUT);
   });
 
   it('gives JSON a null secret with the status "rotated"', () => {
-    const rendered = renderOutputs(rotated, { format: 'json', showSecret: true });
+    const rendered = renderOutputs(rotated, { format: 'json', showSecret: true, outputsFile: rotated.outputsFile });
     const report = JSON.parse(rendered.stdout);
     expect([report.clientSecret, report.clientSecretStatus]).toEqual([null, 'rotated']);
     expect(rendered.stderr).toBe(`The client secret is left out: ${ROTATED_ADVICE}.\n`);
   });
 
   it('leaves the secret variable out of the env format', () => {
-    const rendered = renderOutputs(rotated, { format: 'env', showSecret: true });
+    const rendered = renderOutputs(rotated, { format: 'env', showSecret: true, outputsFile: rotated.outputsFile });
     expect(rendered.stdout).not.toContain('KEY_INSIGHT_CLIENT_SECRET');
     expect(rendered.stderr).toBe(`The client secret is left out: ${ROTATED_ADVICE}.\n`);
   });

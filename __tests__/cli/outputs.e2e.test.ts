@@ -74,6 +74,37 @@ Check the token flow first: npx key-insight verify
     );
   });
 
+  it('exits 2 with --show-secret when the file holds no secret, as the exit codes document, printing nothing on stdout', async () => {
+    const run = await runCli(['outputs', '--show-secret'], { cwd: dirWithOutputsFile({ 'ki-dev': withoutSecret }) });
+
+    expect([run.exitCode, run.stdout]).toEqual([2, '']);
+    expect(run.stderr).toBe(
+      'key-insight: stack "ki-dev" in key-insight.outputs.json has no client_secret: the file was written without sensitive outputs; run: npx cdktf output ki-dev --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n',
+    );
+  });
+
+  it('prints the verify command with the --stack and --outputs-file it was given, so that it works as printed', async () => {
+    // GIVEN a file of another name with two environments
+    const dir = dirWithOutputsFile({ ...singleAccount, ...multiAccount }, 'prod outputs.json');
+
+    // WHEN outputs runs with --stack and --outputs-file
+    const run = await runCli(['outputs', '--stack', 'ki-prod', '--outputs-file', 'prod outputs.json'], { cwd: dir });
+
+    // THEN the next step names both, quoted for the shell
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain("\nCheck the token flow first: npx key-insight verify --stack ki-prod --outputs-file 'prod outputs.json'\n");
+  });
+
+  it('says that a folder given as outputs file is a folder', async () => {
+    const dir = makeTempDir();
+    mkdirSync(join(dir, 'outputs'));
+
+    const run = await runCli(['outputs', '--outputs-file', 'outputs'], { cwd: dir });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe('key-insight: outputs file outputs is a folder, not a file: name the file `cdktf deploy|output --outputs-file` wrote with --outputs-file\n');
+  });
+
   it('lists the role of every account stack, ordered by account ID, ignoring cdktf cross-stack outputs', async () => {
     const run = await runCli(['outputs'], { cwd: dirWithOutputsFile(multiAccount) });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AUTHORIZATION_SERVERS,
@@ -25,9 +25,11 @@ const APP = {
   startBadScope: '0oa-rotate-start-bad-scope',
   startAccounts: '0oa-rotate-start-accounts',
   startRotated: '0oa-rotate-start-rotated',
+  startNamed: '0oa-rotate-start-named',
   finish: '0oa-rotate-finish',
   finishWrongFile: '0oa-rotate-finish-wrong-file',
   finishNone: '0oa-rotate-finish-none',
+  finishNeither: '0oa-rotate-finish-neither',
   abort: '0oa-rotate-abort',
 } as const;
 const OLD_SECRET = CLIENT_SECRET;
@@ -43,7 +45,7 @@ beforeAll(async () => {
     apps: Object.values(APP).map((id) => ({
       id,
       label: 'Fortanix Key Insight',
-      secrets: id === APP.startFull || id === APP.finishWrongFile || id === APP.abort ? [OLD_SECRET, SECOND_SECRET] : [OLD_SECRET],
+      secrets: id === APP.startFull || id === APP.finishWrongFile || id === APP.finishNeither || id === APP.abort ? [OLD_SECRET, SECOND_SECRET] : [OLD_SECRET],
     })),
   });
 });
@@ -117,6 +119,7 @@ describe('key-insight rotate-secret start', () => {
     expect(created).not.toBe(OLD_SECRET);
     expect(await tokenStatus(APP.start, created)).toBe(200);
     expect(await tokenStatus(APP.start, OLD_SECRET)).toBe(200);
+    expect(statSync(join(dir, OUTPUTS_FILE)).mode & 0o777).toBe(0o600);
     expect(run.stdout).toContain('  get a token with the new secret\n');
     expect(run.stdout).toContain("replace the Client Secret with the new one (`npx key-insight outputs --show-secret` prints it)");
     expect(run.stdout).toContain('  2. Run `npx key-insight rotate-secret finish`: it checks the new secret again, then deactivates and deletes the old one.\n');
@@ -226,6 +229,34 @@ describe('key-insight rotate-secret start', () => {
   });
 });
 
+describe('key-insight rotate-secret, as people type it', () => {
+  it('takes the step after the options, and names the step and Okta\'s host when Okta cannot be reached', async () => {
+    // GIVEN an Okta org URL where nothing listens
+    const dir = dirWithOutputsFile({ 'ki-dev': outputsFor(APP.start) }, 'dev.json');
+
+    // WHEN start runs, its options first
+    const run = await runCli(['rotate-secret', '--stack', 'ki-dev', '--outputs-file', 'dev.json', 'start'], { cwd: dir, env: { ...oktaEnv(), OKTA_ORG_URL: 'http://127.0.0.1:9' } });
+
+    // THEN it exits 1 at the first step, naming the host
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe('key-insight: rotate-secret start failed at step "list the client secrets": cannot reach Okta at 127.0.0.1:9 (ECONNREFUSED)\nnothing was changed\n');
+  });
+
+  it('prints next steps that carry the --stack and --outputs-file it was given', async () => {
+    // GIVEN an app with one secret, its outputs in a file of another name
+    const dir = dirWithOutputsFile({ 'ki-dev': outputsFor(APP.startNamed) }, 'dev.json');
+
+    // WHEN start runs with --stack and --outputs-file
+    const run = await runCli(['rotate-secret', 'start', '--stack', 'ki-dev', '--outputs-file', 'dev.json'], { cwd: dir, env: oktaEnv() });
+
+    // THEN every command it suggests names the same stack and file
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('(`npx key-insight outputs --show-secret --stack ki-dev --outputs-file dev.json` prints it)');
+    expect(run.stdout).toContain('  2. Run `npx key-insight rotate-secret finish --stack ki-dev --outputs-file dev.json`: it checks');
+    expect(run.stdout).toContain('  To drop the new secret instead: `npx key-insight rotate-secret abort --stack ki-dev --outputs-file dev.json`.\n');
+  });
+});
+
 describe('key-insight rotate-secret finish', () => {
   it('deletes the old secret after start: the new one still gets tokens, the old one is refused', async () => {
     // GIVEN a rotation started by start
@@ -245,21 +276,41 @@ describe('key-insight rotate-secret finish', () => {
     expect(run.stdout).toContain(`Done: the app has one client secret, the one in ${OUTPUTS_FILE}.`);
   });
 
-  it('activates the old secret again and exits 1 when the outputs file holds the old secret', async () => {
+  it('keeps the older secret when the outputs file holds it, and deletes only the newest, which the file does not hold', async () => {
     // GIVEN an app with two secrets whose outputs file still holds the older one
     const dir = dirWithOutputsFile({ 'ki-dev': outputsFor(APP.finishWrongFile, OLD_SECRET) });
+    const [older, newest] = await listSecrets(APP.finishWrongFile);
 
     // WHEN finish runs
     const run = await rotate(dir, ['finish']);
 
-    // THEN it stops at the second token check, and both secrets are active and get tokens again
-    expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/^key-insight: rotate-secret finish failed at step "get a token with the new secret while the old one is inactive": /);
-    expect(run.stderr).toContain(`The secret in ${OUTPUTS_FILE} is not the newest one (it stopped working once the old one was deactivated); secret ocs`);
-    expect(run.stderr).toContain('is active again, so both secrets work.\n');
-    expect((await listSecrets(APP.finishWrongFile)).map((secret) => secret.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    // THEN the secret in the file is the one left, and it still gets tokens
+    expect([run.exitCode, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toContain(`    ${OUTPUTS_FILE} holds secret ${older!.id}, the older one; secret ${newest!.id} goes\n`);
+    expect(run.stdout).toContain(`  deactivate the other secret (${newest!.id})\n  delete the other secret (${newest!.id})\n`);
+    expect((await listSecrets(APP.finishWrongFile)).map((secret) => [secret.client_secret, secret.status])).toEqual([[OLD_SECRET, 'ACTIVE']]);
     expect(await tokenStatus(APP.finishWrongFile, OLD_SECRET)).toBe(200);
-    expect(await tokenStatus(APP.finishWrongFile, SECOND_SECRET)).toBe(200);
+    expect(await tokenStatus(APP.finishWrongFile, SECOND_SECRET)).toBe(401);
+  });
+
+  it('refuses before deactivating anything when the outputs file holds neither secret', async () => {
+    // GIVEN an app with two secrets and an outputs file holding a third value
+    const dir = dirWithOutputsFile({ 'ki-dev': outputsFor(APP.finishNeither, 'SENTINEL-not-a-secret-of-this-app') });
+    const [older, newest] = await listSecrets(APP.finishNeither);
+
+    // WHEN finish runs
+    const run = await rotate(dir, ['finish'], ['SENTINEL-not-a-secret-of-this-app']);
+
+    // THEN it exits 1 before any deactivation, and both secrets still get tokens
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe(
+      `key-insight: rotate-secret finish failed at step "compare the secret in the outputs file with the app's secrets": the secret in ${OUTPUTS_FILE} is neither of the app's two secrets (${older!.id}, ${newest!.id})\n` +
+        `Nothing was changed: put the secret Key Insight uses into ${OUTPUTS_FILE} (\`npx key-insight rotate-secret start\` wrote the new one there), or run \`npx key-insight rotate-secret abort\` to delete the newest.\n`,
+    );
+    expect(run.stdout).not.toContain('deactivate');
+    expect((await listSecrets(APP.finishNeither)).map((secret) => secret.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    expect(await tokenStatus(APP.finishNeither, OLD_SECRET)).toBe(200);
+    expect(await tokenStatus(APP.finishNeither, SECOND_SECRET)).toBe(200);
   });
 
   it('refuses when no rotation is under way', async () => {
@@ -280,7 +331,7 @@ describe('key-insight rotate-secret finish', () => {
 });
 
 describe('key-insight rotate-secret abort', () => {
-  it('deletes the newest secret: it is refused, the old one still gets tokens, and the file drops it', async () => {
+  it('deletes the newest secret and writes the remaining one, from Okta\'s list, back into the outputs file', async () => {
     // GIVEN an app with two secrets, the newer one in the outputs file (as start leaves them)
     const created = SECOND_SECRET;
     const dir = dirWithOutputsFile({ 'ki-dev': outputsFor(APP.abort, created) });
@@ -288,12 +339,14 @@ describe('key-insight rotate-secret abort', () => {
     // WHEN abort runs
     const run = await rotate(dir, ['abort']);
 
-    // THEN the old secret is the only one, the new one is refused, and the file no longer holds it
+    // THEN the old secret is the only one, the new one is refused, and the file holds the old one again, readable by its owner only
     expect(run.exitCode).toBe(0);
-    expect((await listSecrets(APP.abort)).map((secret) => [secret.client_secret, secret.status])).toEqual([[OLD_SECRET, 'ACTIVE']]);
+    const remaining = await listSecrets(APP.abort);
+    expect(remaining.map((secret) => [secret.client_secret, secret.status])).toEqual([[OLD_SECRET, 'ACTIVE']]);
     expect(await tokenStatus(APP.abort, created)).toBe(401);
     expect(await tokenStatus(APP.abort, OLD_SECRET)).toBe(200);
-    expect(fileSecret(dir)).toBeUndefined();
-    expect(run.stdout).toContain(`${OUTPUTS_FILE} held the deleted secret; it no longer holds a client secret.`);
+    expect(fileSecret(dir)).toBe(OLD_SECRET);
+    expect(statSync(join(dir, OUTPUTS_FILE)).mode & 0o777).toBe(0o600);
+    expect(run.stdout).toContain(`${OUTPUTS_FILE} holds the remaining secret (${remaining[0]!.id}) again, as Okta's list of the app's secrets returned it.\n`);
   });
 });

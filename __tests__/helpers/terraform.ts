@@ -50,15 +50,16 @@ export function removeTerraformFolders(): void {
 /**
  * A project folder whose `cdktf.out/stacks/<name>` holds `cdk.tf.json`, as `cdktf synth` lays it out,
  * and a project-local CLI config that installs hashicorp/aws from the mirror (linked, not copied) and
- * nothing from the network.
+ * nothing from the network. Given `inRoot` (a project folder an earlier call made), the stack folder is
+ * added there, beside the others; `extraEnv` is added to Terraform's environment.
  */
-export function terraformFolder(config: object, name = 'stack'): TerraformRun {
-  const root = mkdtempSync(join(tmpdir(), 'ki-terraform-'));
-  roots.push(root);
+export function terraformFolder(config: object, name = 'stack', inRoot?: string, extraEnv: Readonly<Record<string, string>> = {}): TerraformRun {
+  const root = inRoot ?? mkdtempSync(join(tmpdir(), 'ki-terraform-'));
+  if (inRoot === undefined) roots.push(root);
   const dir = join(root, 'cdktf.out', 'stacks', name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config, null, 2));
-  const env = offlineTerraformEnv(root);
+  const env = { ...offlineTerraformEnv(root), ...extraEnv };
   return {
     root,
     dir,

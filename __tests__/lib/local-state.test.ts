@@ -85,7 +85,11 @@ describe('a removed account', () => {
 describe('a removed environment', () => {
   it('is refused while its state holds resources, with the way out for a stack that has no retired setting', () => {
     const { run } = synthIn(
-      { 'terraform.ki-old.tfstate': state([{ type: 'okta_app_oauth' }]), 'terraform.ki-old-secret.tfstate': state([{ type: 'okta_app_oauth', mode: 'data' }]) },
+      {
+        'terraform.ki-old.tfstate': state([{ type: 'okta_app_oauth' }]),
+        'terraform.ki-old-secret.tfstate': state([{ type: 'okta_app_oauth', mode: 'data' }]),
+        'terraform.ki.tfstate': state([{ type: 'okta_app_oauth' }]),
+      },
       configWith(minimalStack({ name: 'ki' })),
     );
 
@@ -104,7 +108,7 @@ describe('a removed environment', () => {
 
 describe('state files', () => {
   it('that are not JSON are refused, since they may hold resources', () => {
-    const { run } = synthIn({ 'terraform.ki-old.tfstate': '{ not json' }, configWith(minimalStack({ name: 'ki' })));
+    const { run } = synthIn({ 'terraform.ki-old.tfstate': '{ not json', 'terraform.ki.tfstate': ACCOUNT_RESOURCES }, configWith(minimalStack({ name: 'ki' })));
 
     expect(refusal(run)).toContain(
       '  - ki-old: terraform.ki-old.tfstate is not a Terraform state this synth can read, so it may hold resources; put it back in the configuration and run `npx cdktf destroy ki-old` before removing it',
@@ -124,5 +128,36 @@ describe('state files', () => {
     const { run } = synthIn({ 'terraform.ki.tfstate': ACCOUNT_RESOURCES }, configWith(minimalStack({ name: 'ki' })));
 
     expect(run).not.toThrow();
+  });
+});
+
+describe('a renamed environment', () => {
+  it('is recognised (a gone environment with state, a new one without) and rename-stack is named first, for each of its stacks', () => {
+    const { outdir, run } = synthIn(
+      { 'terraform.ki-old.tfstate': state([{ type: 'okta_app_oauth' }]), 'terraform.ki-old-111111111111.tfstate': ACCOUNT_RESOURCES },
+      configWith(withValue(minimalStack({ name: 'ki-new' }), 'aws.accounts', [{ accountId: '111111111111' }])),
+    );
+
+    expect(refusal(run)).toBe(
+      'Refusing to synthesize: these stacks are no longer configured, but their local state still holds resources that nothing would manage any more (nothing was written):\n' +
+        '  - ki-old-111111111111: terraform.ki-old-111111111111.tfstate holds 4 resources; if environment "ki-old" was renamed, run `npx key-insight rename-stack ki-old ki-new` first, which moves the states of its stacks to the new names; only to really remove the environment, put it back in the configuration and run `npx cdktf destroy ki-old-111111111111` before removing it\n' +
+        '  - ki-old: terraform.ki-old.tfstate holds 1 resource; if environment "ki-old" was renamed, run `npx key-insight rename-stack ki-old ki-new` first, which moves the states of its stacks to the new names; only to really remove the environment, put it back in the configuration and run `npx cdktf destroy ki-old` before removing it',
+    );
+    expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
+  });
+
+  it('is not suggested when every configured environment already has state', () => {
+    const { run } = synthIn(
+      { 'terraform.ki-old.tfstate': state([{ type: 'okta_app_oauth' }]), 'terraform.ki.tfstate': state([{ type: 'okta_app_oauth' }]) },
+      configWith(minimalStack({ name: 'ki' })),
+    );
+
+    expect(refusal(run)).toContain('  - ki-old: terraform.ki-old.tfstate holds 1 resource; put it back in the configuration and run `npx cdktf destroy ki-old` before removing it');
+  });
+
+  it('names every environment without state when there are several', () => {
+    const { run } = synthIn({ 'terraform.ki-old.tfstate': state([{ type: 'okta_app_oauth' }]) }, configWith(minimalStack({ name: 'ki-a' }), minimalStack({ name: 'ki-b' })));
+
+    expect(refusal(run)).toContain('run `npx key-insight rename-stack ki-old ki-a` or `npx key-insight rename-stack ki-old ki-b` first');
   });
 });

@@ -35,7 +35,7 @@ function rotatedSecretSource(setup: KeyInsightSetup, env: NodeJS.ProcessEnv, red
         if (newest === undefined) return { problem: `app ${setup.clientId} has no ACTIVE client secret: run \`npx key-insight rotate-secret start\`` };
         return { secret: newest.value, detail: `secret ${newest.id}, created ${newest.created} (value not shown)` };
       } catch (error) {
-        return { problem: `cannot list the client secrets of app ${setup.clientId}: ${describeOktaError(error)}` };
+        return { problem: `cannot list the client secrets of app ${setup.clientId}: ${describeOktaError(error, credentials.orgUrl)}` };
       }
     },
   };

@@ -31,6 +31,12 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: Re
   });
 }
 
+/**
+ * For tests that compare stderr whole: leaves out Node's process warnings, such as the AWS SDK's
+ * NodeVersionSupportWarning (it will need Node 22 from 2027), which are not the tool's messages.
+ */
+export const NODE_QUIET = { NODE_NO_WARNINGS: '1' } as const;
+
 const tempDirs: string[] = [];
 
 export function makeTempDir(): string {
