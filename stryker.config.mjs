@@ -1,0 +1,63 @@
+// Mutation testing (`npm run test:mutation`): Stryker changes one line at a time in the code where a
+// wrong line is a security or data-loss bug, and counts the changes no test notices. The scope is the
+// `mutate` list; docs/testing.md records the score and what is left.
+
+/** Line ranges: only the parts of these files that hold the client secret or check the configuration. */
+const SECRET_WIRING = ['lib/key-insight-stack.ts:36-63', 'lib/key-insight-stack.ts:125-128', 'lib/key-insight-stack.ts:138-162'];
+const CONFIG_REFINEMENTS = [
+  'lib/config/schema.ts:70-72',
+  'lib/config/schema.ts:218-227',
+  'lib/config/schema.ts:238-251',
+  'lib/config/schema.ts:279-288',
+  'lib/config/schema.ts:358-360',
+  'lib/config/schema.ts:402-404',
+  'lib/config/schema.ts:420-432',
+  'lib/config/schema.ts:440-440',
+  'lib/config/schema.ts:445-611',
+];
+const LOCAL_STATE_GUARD = ['lib/synthesize.ts:67-102'];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: [
+    'lib/trust-policy.ts',
+    'lib/aws-oidc-trust.ts',
+    'lib/scanning-policy.ts',
+    'lib/review/**/*.ts',
+    'lib/key-insight-app.ts',
+    ...SECRET_WIRING,
+    'lib/client-secret-mode.ts',
+    ...CONFIG_REFINEMENTS,
+    'cli/verify/token-claims.ts',
+    'cli/verify/token-signature.ts',
+    'cli/rotate-secret.ts',
+    'cli/redactor.ts',
+    ...LOCAL_STATE_GUARD,
+  ],
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    config: {
+      // The Terraform tests (minutes of `terraform plan`) and the tests that run the tool or the app in a
+      // child process are left out: a mutant reached only in a child process counts as not covered.
+      // Each file in scope has in-process tests of its behaviour.
+      testPathIgnorePatterns: ['/node_modules/', '\\.(terraform|e2e|property)\\.test\\.ts$'],
+    },
+  },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'perTest',
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  // A machine of two cores, shared.
+  concurrency: 2,
+  timeoutMS: 10_000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 85, break: 85 },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
