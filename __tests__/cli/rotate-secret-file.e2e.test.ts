@@ -4,9 +4,9 @@ import { main } from '../../cli/main';
 import { AUTHORIZATION_SERVERS, CLIENT_SECRET, environmentOutputs, MANAGEMENT_API_TOKEN, startAuthorizationServer, type AuthorizationServerFixture } from './helpers/authorization-server';
 import { dirWithOutputsFile, removeTempDirs } from './helpers/run-cli';
 
-// `key-insight rotate-secret` run in this process (the e2e file runs it through bin/), against the
-// real OAuth 2.0 server (oidc-provider) and the HAND-WRITTEN STAND-IN of Okta's app secrets API
-// (fixtures/okta-management-stand-in.mjs): what the command leaves on disk.
+// `key-insight rotate-secret` run in the test process (rotate-secret.e2e.test.ts runs it through bin/
+// in a child process), against the real OAuth 2.0 server (oidc-provider) and the HAND-WRITTEN STAND-IN
+// of Okta's app secrets API (fixtures/okta-management-stand-in.mjs): what the command leaves on disk.
 
 const APP = { start: '0oa-file-start', abort: '0oa-file-abort' } as const;
 const OLD_SECRET = CLIENT_SECRET;
