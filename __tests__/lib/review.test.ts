@@ -103,6 +103,14 @@ describe('KI-TRUST-CONDITIONS (error)', () => {
     ]);
   });
 
+  it('holds only the statements that allow the web identity to the conditions: another action is left to KI-TRUST-PRINCIPAL', () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        policy.Statement.push({ Effect: 'Allow', Principal: policy.Statement[0].Principal, Action: 'sts:TagSession' });
+      });
+    expect(idsOf(undefined, change)).toEqual(['KI-TRUST-PRINCIPAL']);
+  });
+
   it('fails a trust whose only statement denies the web identity, naming the missing Allow', () => {
     const change: Change = ({ environment }) =>
       rewriteTrust(environment, (policy) => {
