@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
 import { AUTHORIZATION_SERVERS, CLIENT_SECRET, environmentOutputs, MANAGEMENT_API_TOKEN, startAuthorizationServer, type AuthorizationServerFixture } from './helpers/authorization-server';
@@ -57,7 +57,7 @@ describe('the outputs file rotate-secret writes', () => {
     const neighbour = { aws_role_arn: 'arn:aws:iam::111111111111:role/ki-other-scanner' };
     const dir = dirWithOutputsFile({ 'ki-dev': outputsFor(APP.start, OLD_SECRET), 'ki-other': neighbour });
     const file = join(dir, OUTPUTS_FILE);
-    expect(modeOf(file) & 0o044).not.toBe(0);
+    chmodSync(file, 0o644);
 
     // WHEN start runs
     const run = await rotate(dir, 'start');
@@ -73,9 +73,10 @@ describe('the outputs file rotate-secret writes', () => {
   });
 
   it('is readable by its owner only after abort removes the deleted secret from it', async () => {
-    // GIVEN an app with two secrets, the newer one in the outputs file (as start leaves them)
+    // GIVEN an app with two secrets, the newer one in an outputs file any user may read (as start found it)
     const dir = dirWithOutputsFile({ 'ki-dev': outputsFor(APP.abort, SECOND_SECRET) });
     const file = join(dir, OUTPUTS_FILE);
+    chmodSync(file, 0o644);
 
     // WHEN abort runs
     const run = await rotate(dir, 'abort');
