@@ -14,11 +14,11 @@ it('loads, synthesizes every stack it describes and passes the security review',
   const config = loadConfig(path);
   const app = Testing.app();
   synthesize(app, config, path);
-  // The stack names the documentation gives: "<name>", and with accounts "<name>-secret" (the client
-  // secret, read in a stack that no account stack reads) and "<name>-<accountId>" for each account.
+  // The stack names the documentation gives: "<name>", "<name>-secret" (the client secret, read in a
+  // stack that no other stack reads) and, with accounts, "<name>-<accountId>" for each account.
   const expected = config.stacks.flatMap((stack) => [
     stack.name,
-    ...(stack.aws.accounts ? [`${stack.name}-secret`] : []),
+    `${stack.name}-secret`,
     ...(stack.aws.accounts ?? []).map((account) => `${stack.name}-${account.accountId}`),
   ]);
   const manifest = JSON.parse(readFileSync(join(app.outdir, 'manifest.json'), 'utf8'));

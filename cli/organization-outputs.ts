@@ -11,14 +11,21 @@ import { OUTPUT_NAMES, readOutputsFile, type KeyInsightSetup } from './stack-out
 import { UsageError } from './usage-error';
 import { preview } from '../lib/preview';
 
-export interface OrganizationSetup {
+export interface OrganizationTargets {
   readonly stackSetName: string;
   readonly memberRoleName: string;
   readonly organizationalUnitIds: readonly string[];
-  /** The role in the deploying (management or delegated administrator) account. */
-  readonly managementRoleArn: string;
+  /**
+   * The role in the deploying (management or delegated administrator) account.
+   * @default - absent when the environment stack has no aws_role_arn output (no management role)
+   */
+  readonly managementRoleArn?: string;
   /** `arn:<partition>:iam::<account id>:role/<member role name>`. */
   readonly memberRoleArnPattern: string;
+}
+
+export interface OrganizationSetup extends OrganizationTargets {
+  readonly managementRoleArn: string;
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -27,6 +34,17 @@ const PARTITION_OF_ARN = /^arn:(aws[a-z-]*):iam::\d{12}:role\//;
 
 /** The organization outputs of the environment stack, or undefined when it onboards no organization. */
 export function readOrganization(setup: KeyInsightSetup): OrganizationSetup | undefined {
+  const targets = readOrganizationTargets(setup);
+  if (targets === undefined) return undefined;
+  const { managementRoleArn } = targets;
+  if (managementRoleArn === undefined) {
+    throw new UsageError(`stack "${setup.stackName}" has an ${OUTPUT_NAMES.awsStackSetName} output but no ${OUTPUT_NAMES.awsRoleArn}: write its outputs again with cdktf`);
+  }
+  return { ...targets, managementRoleArn };
+}
+
+/** The organization outputs of the environment stack, the management role being optional. */
+export function readOrganizationTargets(setup: KeyInsightSetup): OrganizationTargets | undefined {
   const file = readOutputsFile(setup.outputsFile) as Record<string, Record<string, unknown>>;
   const outputs = file[setup.stackName] ?? {};
   if (!(OUTPUT_NAMES.awsStackSetName in outputs)) return undefined;
@@ -41,20 +59,17 @@ export function readOrganization(setup: KeyInsightSetup): OrganizationSetup | un
     throw problem(OUTPUT_NAMES.awsOrganizationalUnitIds, 'a list of organizational unit IDs or root IDs');
   }
   const managementRole = setup.awsRoles.find((role) => role.stackName === setup.stackName);
-  if (managementRole === undefined) {
-    throw new UsageError(`stack "${setup.stackName}" has an ${OUTPUT_NAMES.awsStackSetName} output but no ${OUTPUT_NAMES.awsRoleArn}: write its outputs again with cdktf`);
-  }
-  const partition = PARTITION_OF_ARN.exec(managementRole.roleArn)?.[1] ?? 'aws';
+  const partition = (managementRole && PARTITION_OF_ARN.exec(managementRole.roleArn)?.[1]) ?? 'aws';
   return {
     stackSetName,
     memberRoleName,
     organizationalUnitIds: units,
-    managementRoleArn: managementRole.roleArn,
+    ...(managementRole === undefined ? {} : { managementRoleArn: managementRole.roleArn }),
     memberRoleArnPattern: `arn:${partition}:iam::<account id>:role/${memberRoleName}`,
   };
 }
 
-export function memberRoleArn(organization: OrganizationSetup, accountId: string): string {
+export function memberRoleArn(organization: Pick<OrganizationTargets, 'memberRoleArnPattern'>, accountId: string): string {
   return organization.memberRoleArnPattern.replace('<account id>', accountId);
 }
 

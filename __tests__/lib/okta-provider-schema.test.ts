@@ -180,7 +180,7 @@ const CONFIGURATIONS: Record<string, unknown> = {
   ),
   'the shortest token lifetime': configWith(withValue(minimalStack(), 'okta.rule', { accessTokenLifetimeMinutes: 5 })),
   'a client secret kept by no state': configWith(withValue(minimalStack(), 'okta.app', { clientSecret: 'rotated' })),
-  'accounts, with the secret in <name>-secret': configWith(withValue(minimalStack(), 'aws.accounts', [{ accountId: '111111111111' }, { accountId: '222222222222' }])),
+  'accounts': configWith(withValue(minimalStack(), 'aws.accounts', [{ accountId: '111111111111' }, { accountId: '222222222222' }])),
   'an organization': configWith(organizationStack()),
 };
 
@@ -201,10 +201,10 @@ describe('the synthesized Okta resources, held to okta/okta 6.12.0', () => {
     );
   });
 
-  it('read the client secret with the data source in the stack that holds it, unless no state keeps it', () => {
+  it('read the client secret with the data source in <name>-secret only, and not at all when no state keeps it', () => {
     const dataSources = (name: string) => SYNTHESIZED[name].filter((block) => block.kind === 'data').map((block) => block.where.replace(/\.[^.]+$/, ''));
-    expect(dataSources('the minimal environment')).toEqual(['ki-test data.okta_app_oauth']);
-    expect(dataSources('accounts, with the secret in <name>-secret')).toEqual(['ki-test-secret data.okta_app_oauth']);
+    expect(dataSources('the minimal environment')).toEqual(['ki-test-secret data.okta_app_oauth']);
+    expect(dataSources('accounts')).toEqual(['ki-test-secret data.okta_app_oauth']);
     expect(dataSources('a client secret kept by no state')).toEqual([]);
   });
 

@@ -10,7 +10,7 @@ import { onlyResource, resourcesOf, synthConfig, TerraformJson } from '../helper
 
 function synthOrganization(organization: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}): TerraformJson {
   const stacks = synthConfig(configWith(organizationStack(organization, overrides)));
-  expect(Object.keys(stacks)).toEqual(['ki-test']);
+  expect(Object.keys(stacks)).toEqual(['ki-test', 'ki-test-secret']);
   return stacks['ki-test'];
 }
 
@@ -126,11 +126,17 @@ describe('an organization environment', () => {
     expect(output![OUTPUT_NAMES.awsOrganizationalUnitIds].value).toEqual([ORGANIZATIONAL_UNIT, 'ou-ab12-99887766']);
   });
 
-  it('keeps the outputs of a single-account environment, client secret included', () => {
-    const { output } = synthOrganization();
-    expect(Object.keys(output!)).toEqual(
-      expect.arrayContaining([OUTPUT_NAMES.clientId, OUTPUT_NAMES.clientSecret, OUTPUT_NAMES.awsRoleArn, OUTPUT_NAMES.awsOidcProviderArn]),
-    );
+  it('keeps the public outputs of a single-account environment, and no client secret in outputs or data sources', () => {
+    const { output, data } = synthOrganization();
+    expect(Object.keys(output!)).toEqual(expect.arrayContaining([OUTPUT_NAMES.clientId, OUTPUT_NAMES.awsRoleArn, OUTPUT_NAMES.awsOidcProviderArn]));
+    expect(Object.keys(output!)).not.toContain(OUTPUT_NAMES.clientSecret);
+    expect(data).toBeUndefined();
+  });
+
+  it("keeps the client secret in the environment's secret stack", () => {
+    const secret = synthConfig(configWith(organizationStack()))['ki-test-secret'];
+    expect(Object.keys(secret.output!)).toEqual([OUTPUT_NAMES.clientSecret]);
+    expect(Object.keys(secret.data!).sort()).toEqual(['okta_app_oauth', 'terraform_remote_state']);
   });
 
   it('names the member role as configured', () => {
