@@ -2,7 +2,7 @@
 // wrong line is a security or data-loss bug, and counts the changes no test notices. The scope is the
 // `mutate` list; docs/testing.md records the score and what is left.
 
-/** Line ranges: only the parts of these files that hold the client secret or check the configuration. */
+/** Line ranges: only the parts of these files that place the client secret, check the configuration or guard local state. */
 const SECRET_WIRING = ['lib/key-insight-stack.ts:37-55', 'lib/key-insight-stack.ts:128-152'];
 const CONFIG_REFINEMENTS = [
   'lib/config/schema.ts:70-72',
