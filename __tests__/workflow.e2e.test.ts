@@ -123,7 +123,7 @@ echo "fake output of $(basename "$0") $*"
     cwd,
     encoding: 'utf8',
     timeout: 30_000,
-    env: { PATH: `${fakeBin}:${process.env.PATH ?? ''}`, HOME: cwd, ...env },
+    env: { PATH: `${fakeBin}:${process.env.PATH ?? ''}`, TMPDIR: process.env.TMPDIR, HOME: cwd, ...env },
   });
   const calls = readFileSync(callLog, 'utf8').split('\n').filter((line) => line !== '');
   return { ...result, cwd, calls };
