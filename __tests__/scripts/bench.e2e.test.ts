@@ -69,5 +69,5 @@ it('names the options it takes when given another', () => {
   const result = bench('--fast');
 
   expect(result.status).toBe(1);
-  expect(result.stderr).toContain('unknown arguments --fast; allowed: --quick, --no-write, --rounds=N, --test-runs=N');
+  expect(result.stderr).toContain('unknown arguments --fast; allowed: --quick, --no-write, --no-organization, --rounds=N, --test-runs=N');
 });
