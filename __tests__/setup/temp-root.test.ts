@@ -1,8 +1,8 @@
 /**
  * Where a test run's temporary folders go: one folder per run (__tests__/setup/temp-root.cjs), below the
- * TMPDIR the run started with, which the run's teardown removes (clean-tmpdir.e2e.test.ts checks that).
+ * TMPDIR the run started with, which the run's teardown removes (clean-tmpdir.e2e.test.ts checks that;
+ * temp-root.e2e.test.ts checks child processes).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -22,9 +22,4 @@ it("is this worker's os.tmpdir(), where the tests' own mkdtemp folders go", () =
 
 it("holds cdktf's own cdktf.outdir.* folders", () => {
   expect(dirname(Testing.app().outdir)).toBe(runRoot);
-});
-
-it('is the temporary folder of a child process started with the environment', () => {
-  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(require("node:os").tmpdir())'], { encoding: 'utf8' });
-  expect(child.stdout).toBe(runRoot);
 });
