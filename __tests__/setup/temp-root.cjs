@@ -14,6 +14,9 @@ const PREFIX = 'key-insight-tests-';
 function createRunRoot() {
   const parent = os.tmpdir();
   const root = fs.mkdtempSync(path.join(parent, PREFIX));
+  // mkdtemp makes it 0700; tests that run a child as another user (an unreadable file's message) need
+  // to reach their own folders below it, as they could in TMPDIR itself. Nothing secret is written here.
+  fs.chmodSync(root, 0o755);
   process.env[STARTED_IN] = parent;
   process.env[RUN_ROOT] = root;
   process.env.TMPDIR = root;
