@@ -3,6 +3,11 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  // Every temporary folder of a run goes below one folder, removed when the run ends (__tests__/setup).
+  globalSetup: '<rootDir>/__tests__/setup/global-setup.cjs',
+  globalTeardown: '<rootDir>/__tests__/setup/global-teardown.cjs',
+  // Jest's own cache defaults to a folder in TMPDIR that outlives the run: keep it in the ignored .build.
+  cacheDirectory: '<rootDir>/.build/jest-cache',
   // One worker per core. Jest's default leaves one core free, which on a 2-core machine runs every
   // file in turn, although the slow ones mostly wait for their child processes (terraform, cdktf).
   maxWorkers: '100%',

@@ -43,7 +43,7 @@ beforeAll(() => {
 });
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, args, { cwd: project, env: { PATH: process.env.PATH, HOME: project, ...env }, encoding: 'utf8' });
+  return spawnSync(process.execPath, args, { cwd: project, env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, HOME: project, ...env }, encoding: 'utf8' });
 }
 
 describe('a production install (node_modules linked from package-lock.json entries without "dev": true)', () => {

@@ -182,6 +182,7 @@ describe('a refused synth through the cdktf CLI', () => {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
+      TMPDIR: process.env.TMPDIR,
       HOME: work,
       CHECKPOINT_DISABLE: '1',
       TF_CLI_CONFIG_FILE: join(work, 'terraform.tfrc'),

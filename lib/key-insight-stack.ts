@@ -17,19 +17,6 @@ import { accountStackName, defaultRoleName, secretStackName } from './stack-name
 import { ORGANIZATION_READ_ACTIONS } from './trust-policy';
 
 /**
- * A stack that names no other stack's resources: the environment's stacks read each other's outputs
- * through remote state. cdktf's `prepareStack` resolves every element of every stack once more before
- * writing, only to find cross-stack references; with none to find, that pass is skipped (a third of the
- * synth time with many accounts). A test checks that every reference in every stack names something in
- * that stack.
- */
-abstract class SelfContainedStack extends TerraformStack {
-  public prepareStack(): void {
-    // Every stack here configures its backend, so cdktf's default one is never needed either.
-  }
-}
-
-/**
  * The sensitive `client_secret` output, read by the `okta_app_oauth` data source: the app's newest active
  * secret. The app itself keeps no secret in state (`omit_secret`), so the secret stack's state is the only
  * one that holds it.
@@ -65,7 +52,7 @@ function addOktaProvider(stack: TerraformStack): void {
  * Without `aws.accounts` it also holds the AWS half, in the account its credentials belong to. It holds
  * no client secret, in outputs or data sources: the other stacks of the environment read its state.
  */
-export class KeyInsightStack extends SelfContainedStack {
+export class KeyInsightStack extends TerraformStack {
   public readonly environment: StackConfig;
   public readonly okta: OktaClientCredentials;
   /** The AWS half, when this stack holds it (no `aws.accounts`). */
@@ -125,7 +112,7 @@ export class KeyInsightStack extends SelfContainedStack {
  * reads. It finds the app by the client ID the environment stack publishes, so it is deployed after it.
  * With `clientSecret: "rotated"` it holds only the output that says where the secret comes from.
  */
-export class ClientSecretStack extends SelfContainedStack {
+export class ClientSecretStack extends TerraformStack {
   public readonly environment: StackConfig;
 
   constructor(scope: Construct, environmentStack: KeyInsightStack) {
@@ -178,7 +165,7 @@ export interface AwsAccountStackProps {
 }
 
 /** One AWS account's OIDC provider, role and scanning policy, in a stack of its own. */
-export class AwsAccountStack extends SelfContainedStack {
+export class AwsAccountStack extends TerraformStack {
   public readonly environment: StackConfig;
   /** The AWS half; none when the account is retired. */
   public readonly aws?: AwsOidcTrust;
@@ -200,7 +187,7 @@ export class AwsAccountStack extends SelfContainedStack {
     if (props.retired) return;
 
     // A remote state of the environment stack, which holds no secret, rather than a cdktf cross-stack
-    // reference: the same values, without the cost of resolving references across a thousand stacks.
+    // reference: the stack reads the outputs the environment stack publishes anyway, by their names.
     const published = readEnvironmentOutputs(this, props.environmentStack);
     const { issuer, clientId } = props.planOnly
       ? planOnlyEnvironmentOutputs(this, published)

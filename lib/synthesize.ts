@@ -37,12 +37,16 @@ export class ValidationRefusal extends SynthRefusal {
   }
 }
 
-/** A construct added a TerraformAsset, which this app cannot write; nothing was written. */
+/**
+ * A construct added a TerraformAsset, which this app cannot write; nothing was written. cdktf zips an
+ * asset folder by running its own module file in a child process; in the synth's bundle that file is the
+ * bundle, which zips nothing, so the stack would name a zip that does not exist.
+ */
 export class AssetRefusal extends SynthRefusal {
   constructor(public readonly assetPaths: readonly string[]) {
     super(
       `TerraformAsset is not supported, but ${assetPaths.join(', ')} ${assetPaths.length === 1 ? 'is one' : 'are'}: ` +
-        "the stacks ship no files, and the synth's bundle leaves out the archiver that zips asset folders (scripts/build-app.cjs)",
+        "the stacks ship no files, and in the synth's bundle (scripts/build-app.cjs) cdktf writes no zip of an asset folder",
     );
     this.name = 'AssetRefusal';
   }
@@ -127,22 +131,6 @@ export function orphanedStates(stateDir: string, synthesized: ReadonlySet<string
 }
 
 /**
- * Runs `build` while V8 formats stack traces as empty text. cdktf records a full stack trace for every
- * token it makes (each attribute a construct reads), which this app never shows; formatting them is a
- * third of the time it takes to build a thousand account stacks. The formatter is restored before any
- * error `build` throws is read, and V8 formats an error's trace only when it is read.
- */
-function withoutTokenStackTraces<T>(build: () => T): T {
-  const format = Error.prepareStackTrace;
-  Error.prepareStackTrace = () => '';
-  try {
-    return build();
-  } finally {
-    Error.prepareStackTrace = format;
-  }
-}
-
-/**
  * Checks the acknowledgements, builds every environment's stacks, reviews them all, checks that no
  * stack left out still has local state holding resources, runs the constructs' validations, and only
  * then writes cdktf.out, so that a refused synth leaves the previous output as it was; then copies the
@@ -154,7 +142,7 @@ function withoutTokenStackTraces<T>(build: () => T): T {
 export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_CONFIG_FILE, options: SynthOptions = {}): string[] {
   const acknowledgements = acknowledgementProblems(config);
   if (acknowledgements.length > 0) throw refusal(source, acknowledgements.map((line) => `  - ${line}`));
-  withoutTokenStackTraces(() => addEnvironments(app, config, options));
+  addEnvironments(app, config, options);
   const assets = app.node.findAll().filter((construct) => construct instanceof TerraformAsset);
   if (assets.length > 0) throw new AssetRefusal(assets.map((asset) => asset.node.path));
   const findings = reviewApp(app);

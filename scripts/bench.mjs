@@ -7,6 +7,7 @@
 //   npm run bench -- --quick                        1 round, 1 test run; prints, writes nothing
 //   npm run bench -- --no-write                     all rounds; prints, writes nothing
 //   npm run bench -- --rounds=7 --test-runs=1       (or BENCH_ROUNDS=7 BENCH_TEST_RUNS=1)
+//   npm run bench -- --no-organization              leaves out the organization's 100 per-account plans
 //
 // docs/benchmarks.md names the commit it measured, so it is written only from a clean checkout
 // (no uncommitted or untracked changes), and only if the checkout is still that commit and clean
@@ -36,9 +37,10 @@ const ACCOUNT_COUNTS = [1, 10, 100, 200, 1000];
 const ENVIRONMENT_COUNTS = [1, 10, 50];
 
 function parseOptions(argv) {
-  const unknown = argv.filter((arg) => arg !== '--quick' && arg !== '--no-write' && !/^--(rounds|test-runs)=/.test(arg));
+  const flags = ['--quick', '--no-write', '--no-organization'];
+  const unknown = argv.filter((arg) => !flags.includes(arg) && !/^--(rounds|test-runs)=/.test(arg));
   if (unknown.length > 0) {
-    throw new Error(`unknown arguments ${unknown.join(' ')}; allowed: --quick, --no-write, --rounds=N, --test-runs=N`);
+    throw new Error(`unknown arguments ${unknown.join(' ')}; allowed: --quick, --no-write, --no-organization, --rounds=N, --test-runs=N`);
   }
   const quick = argv.includes('--quick');
   const count = (flag, envName, fallback) => {
@@ -54,6 +56,7 @@ function parseOptions(argv) {
   return {
     quick,
     write: !quick && !argv.includes('--no-write'),
+    organization: !argv.includes('--no-organization'),
     rounds: count('rounds', 'BENCH_ROUNDS', quick ? 1 : 5),
     testRuns: count('test-runs', 'BENCH_TEST_RUNS', quick ? 1 : 3),
   };
@@ -294,7 +297,9 @@ async function run(options, work, checkout) {
   await checkSameResourceSet(ctx);
   const synthRuns = await measureSynth(ctx, options.rounds);
   const scalingRuns = await measureScaling(ctx, options.rounds);
-  const organizationRuns = await measureOrganization({ project: ctx.project, work: ctx.work, env: ctx.env, rounds: options.rounds, log });
+  const organizationRuns = options.organization
+    ? await measureOrganization({ project: ctx.project, work: ctx.work, env: ctx.env, rounds: options.rounds, log })
+    : undefined;
   const testRuns = await measureTests(ctx, options.testRuns);
 
   const scaling = scalingRuns.map(({ results, ...scalingCase }) => ({ ...scalingCase, ...summarize(results) }));
@@ -310,7 +315,10 @@ async function run(options, work, checkout) {
     linearity: scalingFits(scaling),
     tests: Object.fromEntries(Object.entries(testRuns).map(([id, results]) => [id, summarize(results)])),
   });
-  report.text = `${report.text}\n${renderOrganization(organizationRuns, options.rounds)}`;
+  const organizationText = organizationRuns
+    ? renderOrganization(organizationRuns, options.rounds)
+    : '## An AWS Organization through a StackSet, against per-account stacks\n\nNot measured in this run (`--no-organization`).\n';
+  report.text = `${report.text}\n${organizationText}`;
   process.stdout.write(`\n${report.text}\n`);
   if (!options.write) {
     log(`${options.quick ? '--quick' : '--no-write'}: ${reportFile} left as it was`);

@@ -29,29 +29,6 @@ function writeAtomically(file, contents) {
   fs.renameSync(temporary, file);
 }
 
-const ARCHIVER_LEFT_OUT =
-  "archiver is left out of this app's bundle, so a TerraformAsset of type ARCHIVE cannot be zipped: the stacks use no TerraformAsset (see scripts/build-app.cjs)";
-
-/**
- * cdktf loads archiver (and zlib and streams with it) on start-up only to zip TerraformAsset folders,
- * which this app never creates: a fifth of the vendor bundle's load time. In its place, a module that
- * throws if it is ever called. cdktf does not call archiver in its own process: its archiveSync runs
- * `node <its own file>` in a child, which in a bundle is vendor.cjs, which exits 0 having zipped
- * nothing. So archiveSync is replaced too, by a function that throws the same message.
- */
-const withoutArchiver = {
-  name: 'without-archiver',
-  setup(build) {
-    const throwing = `function () { throw new Error(${JSON.stringify(ARCHIVER_LEFT_OUT)}); }`;
-    build.onResolve({ filter: /^archiver$/ }, () => ({ path: 'archiver', namespace: 'unused' }));
-    build.onLoad({ filter: /.*/, namespace: 'unused' }, () => ({ contents: `module.exports = ${throwing};`, loader: 'js' }));
-    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/ }, (args) => ({
-      contents: `${fs.readFileSync(args.path, 'utf8')}\nexports.archiveSync = ${throwing};\n`,
-      loader: 'js',
-    }));
-  },
-};
-
 /** Builds vendor.cjs for these package imports, unless the one there was built for the same ones. */
 async function buildVendor(dir, specifiers) {
   const lock = fs.readFileSync(path.join(root, 'package-lock.json'));
@@ -69,7 +46,6 @@ async function buildVendor(dir, specifiers) {
     ...common,
     stdin: { contents: `module.exports = {\n${entries.join('\n')}\n};\n`, resolveDir: root, sourcefile: 'vendor.js' },
     write: false,
-    plugins: [withoutArchiver],
   });
   writeAtomically(file, result.outputFiles[0].contents);
   writeAtomically(keyFile, key);

@@ -23,7 +23,7 @@ export function runApp(config: unknown, options: { env?: NodeJS.ProcessEnv; cwd?
   const outdir = join(cwd, 'cdktf.out');
   const result = spawnSync(process.execPath, [APP], {
     cwd,
-    env: { PATH: process.env.PATH, ...options.env, CDKTF_OUTDIR: outdir },
+    env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, ...options.env, CDKTF_OUTDIR: outdir },
     encoding: 'utf8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, outdir };

@@ -1,44 +1,21 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { offlineTerraformEnv as offlineEnv, OfflineStack, prepareOfflineStack, providerSource } from '../../scripts/offline-check';
+import { ROOT } from './config';
 
-/** This machine's filesystem mirror: hashicorp/aws 5.100.0, the version @cdktf/provider-aws 20.1.0 was generated from. */
-export const PROVIDER_MIRROR = '/opt/tf-plugins';
-const AWS_PROVIDER = join(PROVIDER_MIRROR, 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0');
+export { OFFLINE_AWS_ENV, OFFLINE_AWS_PROVIDER } from '../../scripts/offline-check';
 
-/** Fake credentials: nothing here can reach AWS, and the provider is told not to try. */
-export const OFFLINE_AWS_ENV = {
-  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
-export const OFFLINE_AWS_PROVIDER = {
-  skip_credentials_validation: true,
-  skip_requesting_account_id: true,
-  skip_metadata_api_check: true,
-};
-
-/** Fails, with what is missing, when this machine cannot run Terraform offline. */
+/** Fails, with what is missing, when this machine has no Terraform. */
 export function requireTerraform(): void {
   const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
   if (version.error || version.status !== 0) {
     throw new Error('terraform is not on PATH: install Terraform 1.10 or newer to run these tests');
   }
-  if (!existsSync(AWS_PROVIDER)) {
-    throw new Error(`the provider mirror has no hashicorp/aws 5.100.0: expected ${AWS_PROVIDER}`);
-  }
 }
 
-export interface TerraformRun {
-  /** The project folder, three levels above the stack folder. */
-  readonly root: string;
-  readonly dir: string;
-  run(args: string[]): Promise<string>;
-}
-
-const execFileAsync = promisify(execFile);
+export type TerraformRun = OfflineStack;
 
 const roots: string[] = [];
 
@@ -49,58 +26,23 @@ export function removeTerraformFolders(): void {
 
 /**
  * A project folder whose `cdktf.out/stacks/<name>` holds `cdk.tf.json`, as `cdktf synth` lays it out,
- * and a project-local CLI config that installs hashicorp/aws from the mirror (linked, not copied) and
- * nothing from the network. Given `inRoot` (a project folder an earlier call made), the stack folder is
- * added there, beside the others; `extraEnv` is added to Terraform's environment.
+ * with the CLI config `npm run check:aws` uses (scripts/offline-check.ts): hashicorp/aws from the mirror
+ * KEY_INSIGHT_TF_PLUGIN_MIRROR names (default /opt/tf-plugins) when it has one, else from the registry
+ * through the project's plugin cache. Given `inRoot` (a project folder an earlier call made), the stack
+ * folder is added there, beside the others. No override file: the test makes the configuration offline.
  */
-export function terraformFolder(config: object, name = 'stack', inRoot?: string, extraEnv: Readonly<Record<string, string>> = {}): TerraformRun {
+export function terraformFolder(config: object, name = 'stack', inRoot?: string): TerraformRun {
   const root = inRoot ?? mkdtempSync(join(tmpdir(), 'ki-terraform-'));
   if (inRoot === undefined) roots.push(root);
-  const dir = join(root, 'cdktf.out', 'stacks', name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config, null, 2));
-  const env = { ...offlineTerraformEnv(root), ...extraEnv };
-  return {
-    root,
-    dir,
-    async run(args: string[]): Promise<string> {
-      try {
-        const { stdout } = await execFileAsync('terraform', [...args, '-no-color'], { cwd: dir, env, maxBuffer: 64 << 20 });
-        return stdout;
-      } catch (error) {
-        const failed = error as { code?: number; stdout?: string; stderr?: string };
-        throw new Error(`terraform ${args.join(' ')} failed (${failed.code}):\n${failed.stderr}\n${failed.stdout}`);
-      }
-    },
-  };
+  return prepareOfflineStack(root, name, config, { source: providerSource(ROOT), override: false });
 }
 
-/**
- * The environment for running Terraform offline with `root` as its home: a CLI config written there that
- * installs hashicorp/aws from the mirror (linked, not copied) and nothing from the network, and fake AWS
- * credentials.
- */
+/** Where this machine's Terraform gets hashicorp/aws: the mirror when there is one, else the registry through the project's plugin cache. */
+export const PROVIDER_SOURCE = providerSource(ROOT);
+
+/** The environment for running Terraform offline with `root` as its home, as `npm run check:aws` gives it. */
 export function offlineTerraformEnv(root: string): NodeJS.ProcessEnv {
-  const cliConfig = join(root, 'terraform.tfrc');
-  writeFileSync(
-    cliConfig,
-    [
-      `plugin_cache_dir = "${PROVIDER_MIRROR}"`,
-      'plugin_cache_may_break_dependency_lock_file = true',
-      'provider_installation {',
-      `  filesystem_mirror {\n    path    = "${PROVIDER_MIRROR}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }`,
-      '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }',
-      '}',
-    ].join('\n'),
-  );
-  return {
-    PATH: process.env.PATH,
-    HOME: root,
-    TF_CLI_CONFIG_FILE: cliConfig,
-    TF_IN_AUTOMATION: '1',
-    CHECKPOINT_DISABLE: '1',
-    ...OFFLINE_AWS_ENV,
-  };
+  return offlineEnv(root, PROVIDER_SOURCE);
 }
 
 export interface PlannedChange {
@@ -136,7 +78,8 @@ export async function plan(folder: TerraformRun, planArgs: string[] = [], planFi
   return changesOf(JSON.parse(await folder.run(['show', '-json', planFile])));
 }
 
-function changesOf(plan: any): PlannedChange[] {
+/** The planned changes of a plan, as `terraform show -json` prints it. */
+export function changesOf(plan: any): PlannedChange[] {
   const configured = new Map<string, any>(
     (plan.configuration?.root_module?.resources ?? []).map((resource: any) => [resource.address, resource]),
   );

@@ -1,18 +1,20 @@
 /**
- * Every account stack of a three-environment configuration, planned by real Terraform with
- * hashicorp/aws 5.100.0 from this machine's mirror, offline.
- *
- * What cannot be reached here is supplied by the test itself, and only that: the S3 and HCP
- * Terraform backends become local state; the Okta stack's remote state becomes a local state file
- * holding the outputs a deployed Okta stack would hold; the assumed role and the
- * account check (both need STS) are left out of the provider, which is told not to call AWS.
+ * Every account stack of a three-environment configuration, checked as `npm run check:aws` checks it
+ * (scripts/offline-check.ts, the same code): `terraform validate` and `plan` by real Terraform with
+ * hashicorp/aws, offline. What cannot be reached here is replaced in a scratch copy, and only that: the
+ * S3 and HCP Terraform backends become local state; the environment stack's remote state is read from a
+ * local file that does not exist, so the `defaults` the check writes (here the issuer and client ID a
+ * deployed environment stack would publish) stand for its outputs; the assumed role and the account
+ * check (both need STS) are left out of the provider, which is told not to call AWS.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configWith, minimalStack, withValue } from '../helpers/config';
+import { checkStacks, providerSource, StackResult } from '../../scripts/offline-check';
+import { configWith, minimalStack, ROOT, withValue } from '../helpers/config';
 import { threeEnvironments } from '../helpers/environments';
 import { synthConfig, TerraformJson } from '../helpers/synth';
-import { OFFLINE_AWS_PROVIDER, PlannedChange, initAndPlan, removeTerraformFolders, requireTerraform, terraformFolder } from '../helpers/terraform';
+import { OFFLINE_AWS_PROVIDER, PlannedChange, changesOf, removeTerraformFolders, requireTerraform, terraformFolder } from '../helpers/terraform';
 
 const ISSUER = 'https://acme.okta.com/oauth2/aus9z8y7x6';
 const CLIENT_ID = '0oa9z8y7x6w5v4u3t2s1';
@@ -20,25 +22,8 @@ const ACCOUNT_STACKS = ['ki-prod-111111111111', 'ki-prod-222222222222', 'ki-prod
 
 const plans = new Map<string, PlannedChange[]>();
 let stacks: Record<string, TerraformJson>;
-
-/** The state a deployed Okta stack leaves: its outputs (the issuer and client ID, and placeholders for the rest). */
-function oktaState(outputNames: string[]): string {
-  const values: Record<string, string> = { issuer: ISSUER, client_id: CLIENT_ID };
-  const outputs = Object.fromEntries(outputNames.map((name) => [name, { value: values[name] ?? `placeholder ${name}`, type: 'string' }]));
-  return JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: 'test-okta-stack', outputs, resources: [] });
-}
-
-function offline(stack: TerraformJson, remoteStatePath: string): TerraformJson {
-  const { backend: _backend, cloud: _cloud, ...terraform } = stack.terraform;
-  const [remoteStateName] = Object.keys(stack.data!.terraform_remote_state);
-  const [{ region }] = stack.provider!.aws;
-  return {
-    ...stack,
-    terraform: { ...terraform, backend: { local: { path: 'terraform.tfstate' } } },
-    data: { terraform_remote_state: { [remoteStateName]: { backend: 'local', config: { path: remoteStatePath } } } },
-    provider: { aws: [{ region, ...OFFLINE_AWS_PROVIDER }] },
-  };
-}
+let results: StackResult[];
+const scratch = mkdtempSync(join(tmpdir(), 'ki-check-aws-'));
 
 const RETIRED = 'ki-retiring-555555555555';
 let retiredPlan: PlannedChange[];
@@ -75,21 +60,25 @@ async function planRetired(): Promise<PlannedChange[]> {
   return plan.resource_changes.map((change: any) => ({ type: change.type, actions: change.change.actions }));
 }
 
-afterAll(removeTerraformFolders);
+afterAll(() => {
+  removeTerraformFolders();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 beforeAll(async () => {
   requireTerraform();
   stacks = synthConfig(threeEnvironments());
+  const accountStacks = Object.fromEntries(ACCOUNT_STACKS.map((name) => [name, stacks[name]]));
   await Promise.all([
     planRetired().then((plan) => {
       retiredPlan = plan;
     }),
-    ...ACCOUNT_STACKS.map(async (name) => {
-      const environment = name.replace(/-\d{12}$/, '');
-      const folder = terraformFolder(offline(stacks[name], `../../../terraform.${environment}.tfstate`), name);
-      writeFileSync(join(folder.root, `terraform.${environment}.tfstate`), oktaState(Object.keys(stacks[environment].output!)));
-      plans.set(name, await initAndPlan(folder));
-    }),
+    checkStacks(accountStacks, { scratch, source: providerSource(ROOT), parallel: ACCOUNT_STACKS.length, values: { issuer: ISSUER, client_id: CLIENT_ID } }).then(
+      (checked) => {
+        results = checked;
+        for (const result of checked) if (result.status === 'planned') plans.set(result.stack, changesOf(result.plan));
+      },
+    ),
   ]);
 }, 300_000);
 
@@ -102,6 +91,12 @@ it("destroys a retired account's OIDC provider, role, policy and attachment at i
   ]);
 });
 
+it('validates and plans every account stack', () => {
+  expect(results.map((result) => [result.stack, result.status === 'failed' ? result.error : result.status])).toEqual(
+    [...ACCOUNT_STACKS].sort().map((name) => [name, 'planned']),
+  );
+});
+
 it.each(ACCOUNT_STACKS)('%s plans its provider, role, policy and attachment, and nothing else', (name) => {
   expect(plans.get(name)!.map((change) => [change.type, change.actions]).sort()).toEqual([
     ['aws_iam_openid_connect_provider', ['create']],
@@ -111,12 +106,12 @@ it.each(ACCOUNT_STACKS)('%s plans its provider, role, policy and attachment, and
   ]);
 });
 
-it.each(ACCOUNT_STACKS)('%s trusts the issuer it read from the Okta stack state', (name) => {
+it.each(ACCOUNT_STACKS)("%s trusts the issuer it reads through the environment stack's remote state", (name) => {
   const provider = plans.get(name)!.find((change) => change.type === 'aws_iam_openid_connect_provider')!;
   expect(provider.after).toMatchObject({ url: ISSUER, client_id_list: ['api://key-insight-test'] });
 });
 
-it('keeps what the test replaced as the configuration says, before replacing it', () => {
+it('keeps what the check replaces in its copy as the configuration says', () => {
   expect(stacks['ki-prod-222222222222'].provider!.aws[0].assume_role).toEqual([
     { role_arn: 'arn:aws:iam::222222222222:role/deploy', session_name: 'key-insight-deploy' },
   ]);

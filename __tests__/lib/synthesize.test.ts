@@ -23,7 +23,7 @@ describe('a TerraformAsset in the app', () => {
     // WHEN the app is synthesized
     // THEN the synth stops before writing anything
     expect(() => synthesize(app, parseConfig(configWith(minimalStack())))).toThrow(
-      "TerraformAsset is not supported, but extra/Code is one: the stacks ship no files, and the synth's bundle leaves out the archiver that zips asset folders (scripts/build-app.cjs)",
+      "TerraformAsset is not supported, but extra/Code is one: the stacks ship no files, and in the synth's bundle (scripts/build-app.cjs) cdktf writes no zip of an asset folder",
     );
     expect(filesBelow(outdir)).toEqual({});
   });

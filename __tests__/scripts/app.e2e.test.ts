@@ -20,7 +20,7 @@ writeFileSync(join(work, 'terraform.rc'), '');
 function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
   const result = spawnSync(command, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: work, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(work, 'terraform.tfrc'), ...env },
+    env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, HOME: work, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(work, 'terraform.tfrc'), ...env },
     encoding: 'utf8',
   });
   expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });

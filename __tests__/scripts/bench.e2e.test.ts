@@ -13,13 +13,13 @@ const repo = mkdtempSync(join(tmpdir(), 'ki-bench-checkout-'));
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
 function git(...args: string[]) {
-  const result = spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: repo, GIT_CONFIG_NOSYSTEM: '1' } });
+  const result = spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, HOME: repo, GIT_CONFIG_NOSYSTEM: '1' } });
   expect({ args, status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ args, status: 0, stderr: '' });
   return result.stdout.trim();
 }
 
 function bench(...args: string[]) {
-  return spawnSync(process.execPath, ['scripts/bench.mjs', ...args], { cwd: repo, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: repo }, timeout: 30_000 });
+  return spawnSync(process.execPath, ['scripts/bench.mjs', ...args], { cwd: repo, encoding: 'utf8', env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, HOME: repo }, timeout: 30_000 });
 }
 
 beforeAll(() => {
@@ -69,5 +69,5 @@ it('names the options it takes when given another', () => {
   const result = bench('--fast');
 
   expect(result.status).toBe(1);
-  expect(result.stderr).toContain('unknown arguments --fast; allowed: --quick, --no-write, --rounds=N, --test-runs=N');
+  expect(result.stderr).toContain('unknown arguments --fast; allowed: --quick, --no-write, --no-organization, --rounds=N, --test-runs=N');
 });

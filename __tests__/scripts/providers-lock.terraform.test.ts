@@ -14,7 +14,7 @@ import { requiredProvidersOf, type RequiredProviders } from '../../lib/provider-
 import { synthesize } from '../../lib/synthesize';
 import { lockProviders } from '../../scripts/providers-lock';
 import { configWith, minimalStack, withValue } from '../helpers/config';
-import { offlineTerraformEnv, PROVIDER_MIRROR, requireTerraform } from '../helpers/terraform';
+import { offlineTerraformEnv, PROVIDER_SOURCE, requireTerraform } from '../helpers/terraform';
 
 const ACCOUNTS = ['111111111111', '222222222222'];
 const STACKS = ['ki-prod', 'ki-prod-secret', ...ACCOUNTS.map((account) => `ki-prod-${account}`)];
@@ -41,7 +41,8 @@ beforeAll(() => {
   required = requiredProvidersOf(outdir);
   const made = lockProviders({ aws: required.aws }, join(work, 'lock'), {
     platforms: ['linux_amd64'],
-    terraformOptions: [`-fs-mirror=${PROVIDER_MIRROR}`],
+    // From the mirror when there is one; else Terraform asks the registry.
+    terraformOptions: 'mirror' in PROVIDER_SOURCE ? [`-fs-mirror=${PROVIDER_SOURCE.mirror}`] : [],
     env,
   });
   copyFileSync(made, join(work, '.terraform.lock.hcl'));

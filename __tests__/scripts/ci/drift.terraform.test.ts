@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configWith, minimalStack } from '../../helpers/config';
-import { OFFLINE_AWS_ENV, OFFLINE_AWS_PROVIDER, PROVIDER_MIRROR, requireTerraform } from '../../helpers/terraform';
+import { OFFLINE_AWS_ENV, OFFLINE_AWS_PROVIDER, offlineTerraformEnv, requireTerraform } from '../../helpers/terraform';
 import { jobOf, projectWith, readWorkflow, removeProjects, runStep, stepOf, type StepRun } from '../../helpers/workflow';
 
 const ACTIVE = 'ki-drift-666666666666';
@@ -52,15 +52,10 @@ beforeAll(async () => {
     writeFileSync(join(project, `terraform.${stack}.tfstate`), emptyState(stack));
   }
   writeFileSync(join(project, 'terraform.ki-drift.tfstate'), environmentState());
-  const cliConfig = join(project, 'terraform.tfrc');
-  writeFileSync(
-    cliConfig,
-    `provider_installation {\n  filesystem_mirror {\n    path    = "${PROVIDER_MIRROR}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
-  );
   run = await runStep(stepOf(job, 'Plan every deployed stack and report drift'), project, {
     ...workflow.env,
+    TF_CLI_CONFIG_FILE: offlineTerraformEnv(project).TF_CLI_CONFIG_FILE!,
     ...OFFLINE_AWS_ENV,
-    TF_CLI_CONFIG_FILE: cliConfig,
     TF_CLI_ARGS_plan: '-refresh=false',
     // The environment stack needs the Okta provider, which this machine does not have.
     STACKS: 'ki-drift-*',

@@ -1,0 +1,1 @@
+module.exports = require('./temp-root.cjs').createRunRoot;
