@@ -57,7 +57,7 @@ describe('key-insight outputs and the configuration', () => {
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout).stack).toBe('ki-prod');
     expect(run.stderr).toBe(
-      'The client secret is left out; add --show-secret to include it.\nkey-insight: warning: key-insight.outputs.json holds stack "ki-dev" that key-insight.config.json no longer has: its outputs are left from an earlier deploy, and what it deployed stays until destroyed; write the file again with the configured stacks only\n',
+      'The client secret is left out; add --show-secret to include it.\nkey-insight: warning: key-insight.outputs.json holds stacks "ki-dev", "ki-dev-secret" that key-insight.config.json no longer has: their outputs are left from an earlier deploy, and what they deployed stays until destroyed; write the file again with the configured stacks only\n',
     );
   });
 
