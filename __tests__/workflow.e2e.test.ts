@@ -565,14 +565,15 @@ describe('the pull-request plan, on the real synth', () => {
   /**
    * A RECORDING STAND-IN for terraform, first on PATH: S3 and HCP Terraform cannot be reached here, so
    * the test sees which stacks the step plans, with which arguments and which tokens, not the plans.
+   * `onPlan` is bash run after each call is recorded, to make the stand-in fail as Terraform would.
    */
-  function recordingTerraform(): { bin: string; log: string } {
+  function recordingTerraform(onPlan = ''): { bin: string; log: string } {
     const bin = tempDir('fake-terraform-');
     const log = join(bin, 'calls.log');
     writeFileSync(log, '');
     writeFileSync(
       join(bin, 'terraform'),
-      `#!/usr/bin/env bash\necho "$(basename "$PWD") $* tokens=$(env | grep -E '^(TF_TOKEN_[^=]*|TF_API_TOKEN|TF_PLAN_API_TOKEN)=' | sort | tr '\\n' ' ')" >> "${log}"\necho "planned $(basename "$PWD")"\n`,
+      `#!/usr/bin/env bash\necho "$(basename "$PWD") $* tokens=$(env | grep -E '^(TF_TOKEN_[^=]*|TF_API_TOKEN|TF_PLAN_API_TOKEN)=' | sort | tr '\\n' ' ')" >> "${log}"\n${onPlan}echo "planned $(basename "$PWD")"\n`,
       { mode: 0o755 },
     );
     return { bin, log };
@@ -587,10 +588,10 @@ describe('the pull-request plan, on the real synth', () => {
     if (synth.status !== 0) throw new Error(`the plan job's synth step failed (${synth.status}):\n${synth.stderr}\n${synth.stdout}`);
   }, 240_000);
 
-  async function plan(env: Record<string, string>) {
-    const { bin, log } = recordingTerraform();
+  async function plan(env: Record<string, string>, project = planOnly, onPlan = '') {
+    const { bin, log } = recordingTerraform(onPlan);
     const planDir = tempDir('plans-');
-    const run = await runWorkflowStep(planStep, planOnly, { PATH: `${bin}:${process.env.PATH}`, PLAN_DIR: planDir, ...env });
+    const run = await runWorkflowStep(planStep, project, { PATH: `${bin}:${process.env.PATH}`, PLAN_DIR: planDir, ...env });
     return { run, calls: readFileSync(log, 'utf8').split('\n').filter((line) => line !== ''), planDir };
   }
 
@@ -616,6 +617,32 @@ describe('the pull-request plan, on the real synth', () => {
     expect(run.stdout).toContain('Planned 7 of 10 stacks.');
     expect(readdirSync(planDir).sort()).toEqual(['ki-hcp-444444444444.txt', 'ki-hcp.txt', 'ki-preview.txt', 'ki-prod-111111111111.txt', 'ki-prod-222222222222.txt', 'ki-prod-333333333333.txt', 'ki-prod.txt']);
     expect(readFileSync(join(planDir, 'ki-prod.txt'), 'utf8')).toBe('planned ki-prod\nplanned ki-prod\n');
+  });
+
+  it('plans again with -var environment_deployed=false only a stack of the plan-only synth that declares it and whose environment state is missing', async () => {
+    // Every plan fails as Terraform's terraform_remote_state does on a missing state (checked with real
+    // Terraform in __tests__/lib/plan-only.terraform.test.ts).
+    const missingState = 'if [ "$1" = plan ]; then echo "Error: Unable to find remote state" >&2; exit 1; fi\n';
+    const role = { AWS_PLAN_ROLE_ARN: 'arn:aws:iam::111111111111:role/plan' };
+
+    const planOnlySynth = await plan({ ...role, STACKS: 'ki-prod ki-prod-111111111111' }, planOnly, missingState);
+    const deploySynth = await plan({ ...role, STACKS: 'ki-prod-111111111111' }, everyBackend, missingState);
+
+    expect(planOnlySynth.calls).toEqual([
+      'ki-prod init -input=false -no-color tokens=',
+      'ki-prod plan -input=false -no-color -lock=false tokens=',
+      'ki-prod-111111111111 init -input=false -no-color tokens=',
+      'ki-prod-111111111111 plan -input=false -no-color -lock=false tokens=',
+      'ki-prod-111111111111 plan -input=false -no-color -lock=false -var environment_deployed=false tokens=',
+    ]);
+    expect(planOnlySynth.run.stdout).toContain('::notice::ki-prod-111111111111: its environment stack ki-prod has no state yet (not deployed)');
+    expect(deploySynth.calls).toEqual([
+      'ki-prod-111111111111 init -input=false -no-color tokens=',
+      'ki-prod-111111111111 plan -input=false -no-color -lock=false tokens=',
+    ]);
+    expect(deploySynth.run.stdout).not.toContain('::notice::');
+    expect(deploySynth.run.stdout).toContain('::error::terraform could not plan stack ki-prod-111111111111\n');
+    expect(deploySynth.run.status).toBe(1);
   });
 
   it('skips HCP Terraform stacks with a notice without TF_PLAN_API_TOKEN, and every other stack without the plan role', async () => {
