@@ -363,6 +363,7 @@ const deployCheck = stepOf(mainJob('deploy'), 'Refuse stacks whose state would s
 const maskStep = stepOf(mainJob('deploy'), 'Mask the client secrets');
 const verifyStep = stepOf(mainJob('deploy'), 'Verify the client-credentials flow of each environment');
 const planStep = stepOf(mainJob('plan'), 'Plan each stack');
+const planSynthStep = stepOf(mainJob('plan'), 'Synthesize for planning');
 
 /** Runs a step with the workflow's own variables (no expressions among them), as GitHub does. */
 function runWorkflowStep(step: Step, cwd: string, env: Record<string, string> = {}) {
@@ -435,7 +436,7 @@ describe('the deploy check, on the real synth', () => {
 
     expect(run.status).toBe(1);
     expect(run.stdout).toBe(
-      '::error::these stacks keep their state in a local file: ki-preview; give their environments an s3 or cloud backend in the configuration, or leave them out of STACKS, before deploying from GitHub Actions\n',
+      '::error::these stacks keep their state in a local file: ki-preview, ki-preview-secret; give their environments an s3 or cloud backend in the configuration, or leave them out of STACKS, before deploying from GitHub Actions\n',
     );
   });
 
@@ -564,23 +565,33 @@ describe('the pull-request plan, on the real synth', () => {
   /**
    * A RECORDING STAND-IN for terraform, first on PATH: S3 and HCP Terraform cannot be reached here, so
    * the test sees which stacks the step plans, with which arguments and which tokens, not the plans.
+   * `onPlan` is bash run after each call is recorded, to make the stand-in fail as Terraform would.
    */
-  function recordingTerraform(): { bin: string; log: string } {
+  function recordingTerraform(onPlan = ''): { bin: string; log: string } {
     const bin = tempDir('fake-terraform-');
     const log = join(bin, 'calls.log');
     writeFileSync(log, '');
     writeFileSync(
       join(bin, 'terraform'),
-      `#!/usr/bin/env bash\necho "$(basename "$PWD") $* tokens=$(env | grep -E '^(TF_TOKEN_[^=]*|TF_API_TOKEN|TF_PLAN_API_TOKEN)=' | sort | tr '\\n' ' ')" >> "${log}"\necho "planned $(basename "$PWD")"\n`,
+      `#!/usr/bin/env bash\necho "$(basename "$PWD") $* tokens=$(env | grep -E '^(TF_TOKEN_[^=]*|TF_API_TOKEN|TF_PLAN_API_TOKEN)=' | sort | tr '\\n' ' ')" >> "${log}"\n${onPlan}echo "planned $(basename "$PWD")"\n`,
       { mode: 0o755 },
     );
     return { bin, log };
   }
 
-  async function plan(env: Record<string, string>) {
-    const { bin, log } = recordingTerraform();
+  /** The configuration with every backend, synthesized by the plan job's own synth step (plan-only). */
+  let planOnly: string;
+
+  beforeAll(async () => {
+    planOnly = projectWith(EVERY_BACKEND);
+    const synth = await runWorkflowStep(planSynthStep, planOnly, { KEY_INSIGHT_PLAN_ONLY: String(planSynthStep.env?.KEY_INSIGHT_PLAN_ONLY) });
+    if (synth.status !== 0) throw new Error(`the plan job's synth step failed (${synth.status}):\n${synth.stderr}\n${synth.stdout}`);
+  }, 240_000);
+
+  async function plan(env: Record<string, string>, project = planOnly, onPlan = '') {
+    const { bin, log } = recordingTerraform(onPlan);
     const planDir = tempDir('plans-');
-    const run = await runWorkflowStep(planStep, everyBackend, { PATH: `${bin}:${process.env.PATH}`, PLAN_DIR: planDir, ...env });
+    const run = await runWorkflowStep(planStep, project, { PATH: `${bin}:${process.env.PATH}`, PLAN_DIR: planDir, ...env });
     return { run, calls: readFileSync(log, 'utf8').split('\n').filter((line) => line !== ''), planDir };
   }
 
@@ -590,6 +601,7 @@ describe('the pull-request plan, on the real synth', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('::notice::not planned: ki-prod-secret: it holds the client secret, which a pull request must not be able to read\n');
     expect(run.stdout).toContain('::notice::not planned: ki-hcp-secret: it holds the client secret');
+    expect(run.stdout).toContain('::notice::not planned: ki-preview-secret: it holds the client secret');
     expect(calls).toEqual([
       'ki-hcp init -input=false -no-color tokens=TF_TOKEN_app_terraform_io=SENTINEL-plan-token ',
       'ki-hcp plan -input=false -no-color tokens=TF_TOKEN_app_terraform_io=SENTINEL-plan-token ',
@@ -602,9 +614,35 @@ describe('the pull-request plan, on the real synth', () => {
         `${stack} plan -input=false -no-color -lock=false tokens=`,
       ]),
     ]);
-    expect(run.stdout).toContain('Planned 7 of 9 stacks.');
+    expect(run.stdout).toContain('Planned 7 of 10 stacks.');
     expect(readdirSync(planDir).sort()).toEqual(['ki-hcp-444444444444.txt', 'ki-hcp.txt', 'ki-preview.txt', 'ki-prod-111111111111.txt', 'ki-prod-222222222222.txt', 'ki-prod-333333333333.txt', 'ki-prod.txt']);
     expect(readFileSync(join(planDir, 'ki-prod.txt'), 'utf8')).toBe('planned ki-prod\nplanned ki-prod\n');
+  });
+
+  it('plans again with -var environment_deployed=false only a stack of the plan-only synth that declares it and whose environment state is missing', async () => {
+    // Every plan fails as Terraform's terraform_remote_state does on a missing state (checked with real
+    // Terraform in __tests__/lib/plan-only.terraform.test.ts).
+    const missingState = 'if [ "$1" = plan ]; then echo "Error: Unable to find remote state" >&2; exit 1; fi\n';
+    const role = { AWS_PLAN_ROLE_ARN: 'arn:aws:iam::111111111111:role/plan' };
+
+    const planOnlySynth = await plan({ ...role, STACKS: 'ki-prod ki-prod-111111111111' }, planOnly, missingState);
+    const deploySynth = await plan({ ...role, STACKS: 'ki-prod-111111111111' }, everyBackend, missingState);
+
+    expect(planOnlySynth.calls).toEqual([
+      'ki-prod init -input=false -no-color tokens=',
+      'ki-prod plan -input=false -no-color -lock=false tokens=',
+      'ki-prod-111111111111 init -input=false -no-color tokens=',
+      'ki-prod-111111111111 plan -input=false -no-color -lock=false tokens=',
+      'ki-prod-111111111111 plan -input=false -no-color -lock=false -var environment_deployed=false tokens=',
+    ]);
+    expect(planOnlySynth.run.stdout).toContain('::notice::ki-prod-111111111111: its environment stack ki-prod has no state yet (not deployed)');
+    expect(deploySynth.calls).toEqual([
+      'ki-prod-111111111111 init -input=false -no-color tokens=',
+      'ki-prod-111111111111 plan -input=false -no-color -lock=false tokens=',
+    ]);
+    expect(deploySynth.run.stdout).not.toContain('::notice::');
+    expect(deploySynth.run.stdout).toContain('::error::terraform could not plan stack ki-prod-111111111111\n');
+    expect(deploySynth.run.status).toBe(1);
   });
 
   it('skips HCP Terraform stacks with a notice without TF_PLAN_API_TOKEN, and every other stack without the plan role', async () => {
@@ -618,7 +656,7 @@ describe('the pull-request plan, on the real synth', () => {
     expect(run.stdout).toContain(
       '::notice::not planned: ki-prod: set the repository variable AWS_PLAN_ROLE_ARN to a read-only AWS role to plan it (the deploy role is never used for pull requests)\n',
     );
-    expect(run.stdout).toContain('Planned 0 of 9 stacks.');
+    expect(run.stdout).toContain('Planned 0 of 10 stacks.');
     expect(readdirSync(planDir)).toEqual([]);
   });
 });

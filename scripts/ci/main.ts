@@ -13,7 +13,8 @@ export const CI_HELP = `key-insight-ci: the steps of the GitHub Actions workflow
 
 Usage (run from the project root, after \`npx cdktf synth\` where a command reads cdktf.out):
   key-insight-ci deploy-check                   refuse local state among the stacks STACKS selects (cdktf patterns, default *)
-  key-insight-ci plan                           plan every stack read-only for a pull request (<env>-secret stacks skipped)
+  key-insight-ci plan                           plan the stacks STACKS selects (default *) read-only for a pull request
+                                                (<env>-secret stacks skipped; placeholders for an environment not deployed yet)
                                                 reads AWS_PLAN_ROLE_ARN, TF_PLAN_API_TOKEN, PLAN_DIR
   key-insight-ci drift                          plan every deployed stack STACKS selects (default *) with -detailed-exitcode;
                                                 fail naming each stack and resource that changed

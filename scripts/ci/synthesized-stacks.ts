@@ -69,6 +69,11 @@ function stateLocation(terraform: { cloud?: any; backend?: Record<string, any> }
   }
 }
 
+/** The names of the Terraform variables a synthesized stack declares (its cdk.tf.json's `variable` block). */
+export function declaredVariables(stack: SynthesizedStack): string[] {
+  return Object.keys(JSON.parse(readFileSync(join(stack.dir, 'cdk.tf.json'), 'utf8')).variable ?? {});
+}
+
 /** What the `STACKS` variable may hold: stack names or cdktf patterns, separated by single spaces. */
 const STACK_PATTERNS = /^[A-Za-z0-9_*?-]+( [A-Za-z0-9_*?-]+)*$/;
 
