@@ -11,24 +11,48 @@ import { isAwsRegion } from '../aws-regions';
 import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from '../scanning-policy';
 import { ENVIRONMENT_NAME, accountStackName, defaultRoleName, scanningPolicyName, secretStackName } from '../stack-names';
 
-// Control characters would end up in Terraform strings and Okta's UI unseen.
-const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
+// Control and format characters (Unicode Cc and Cf: zero-width spaces, U+202A-U+202E and U+2066-U+2069,
+// which reorder text) would end up in Terraform strings, Okta's UI and the AWS console unseen.
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+const BIDIRECTIONAL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** The first invisible character of a text, named as U+XXXX with what it is; undefined when there is none. */
+export function invisibleCharacter(value: string): string | undefined {
+  const char = INVISIBLE.exec(value)?.[0];
+  if (char === undefined) return undefined;
+  const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const kind = BIDIRECTIONAL.test(char)
+    ? 'a bidirectional formatting character'
+    : /\p{Cc}/u.test(char)
+      ? 'a control character'
+      : 'an invisible format character';
+  return `${code}, ${kind}`;
+}
+
+/** Refuses, in any string of the configuration, a character a reader cannot see; the message names it. */
+function visible<T extends z.ZodString>(schema: T): T {
+  return schema.superRefine((value, ctx) => {
+    const found = invisibleCharacter(value);
+    if (found !== undefined) ctx.addIssue({ code: 'custom', message: `free of invisible characters (it holds ${found})` });
+  }) as unknown as T;
+}
 // Terraform evaluates ${...} and %{...} inside any string: a value holding them would not be literal.
 const NO_TEMPLATE = /^(?![\s\S]*[$%]\{)/;
 const NO_TEMPLATE_ALLOWED = 'without ${ or %{ (Terraform would evaluate them)';
 
 function text(allowedMax: number, what = 'text') {
   const allowed = `${what} of 1 to ${allowedMax} printable characters, ${NO_TEMPLATE_ALLOWED}`;
-  return z
-    .string({ error: allowed })
-    .min(1, { error: allowed })
-    .max(allowedMax, { error: allowed })
-    .regex(PRINTABLE, { error: allowed })
-    .regex(NO_TEMPLATE, { error: allowed });
+  return visible(
+    z
+      .string({ error: allowed })
+      .min(1, { error: allowed })
+      .max(allowedMax, { error: allowed })
+      .regex(NO_TEMPLATE, { error: allowed }),
+  );
 }
 
 function pattern(regex: RegExp, allowed: string, maxLength = 255) {
-  return z.string({ error: allowed }).max(maxLength, { error: allowed }).regex(regex, { error: allowed });
+  return visible(z.string({ error: allowed }).max(maxLength, { error: allowed }).regex(regex, { error: allowed }));
 }
 
 function integer(range: { min: number; max: number }, unit: string) {
@@ -395,7 +419,7 @@ const stackObject = z
   .strictObject({
     name: pattern(
       STACK_NAME,
-      'a stack name of 1 to 50 letters, digits, _ and -, starting with a letter',
+      'a stack name of 1 to 50 ASCII letters, digits, _ and -, starting with a letter',
       50,
     )
       // The constructs library keeps an App's stacks in a plain object, where these names already exist.
