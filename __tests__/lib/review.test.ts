@@ -1,12 +1,12 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsOidcTrust } from '../../lib/aws-oidc-trust';
-import { parseConfig } from '../../lib/config';
+import { ConfigError, parseConfig } from '../../lib/config';
 import { addEnvironments } from '../../lib/key-insight-app';
 import { AwsAccountStack, KeyInsightStack } from '../../lib/key-insight-stack';
 import { formatFinding, reviewApp } from '../../lib/review';
 import { synthesize } from '../../lib/synthesize';
-import { RULES } from '../../lib/review/rules';
+import { RULES, WARNING_IDS } from '../../lib/review/rules';
 import { trustConditions } from '../../lib/review/rules/trust-conditions';
 import { configWith, minimalStack, withValue } from '../helpers/config';
 import { organizationStack, templateOf } from '../helpers/organization';
@@ -428,6 +428,25 @@ describe('acknowledgements', () => {
     const stack = { ...minimalStack(), acknowledge: [{ id: 'KI-TRUST-WILDCARD', reason: 'We really want this' }] };
     expect(() => synthesize(Testing.app(), parseConfig(configWith(stack)))).toThrow(
       'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED (errors cannot be acknowledged)',
+    );
+  });
+
+  it('are all checked in one run: three bad entries are three problems', () => {
+    const stack = {
+      ...longTokens,
+      acknowledge: [
+        { id: 'KI-TOKEN-LIFETIME', reason: 'ok' },
+        { id: 'KI-NO-SUCH-WARNING', reason: 'Written before the rule was renamed' },
+        { id: 'token-lifetime', reason: 'Scans run for two hours' },
+      ],
+    };
+    expect(() => parseConfig(configWith(stack), 'test.json', WARNING_IDS)).toThrow(
+      new ConfigError(
+        'Invalid configuration in test.json (3 problems):\n' +
+          '  - stacks[0].acknowledge[0].reason is "ok", but must be a written reason of at least 10 characters\n' +
+          '  - stacks[0].acknowledge[2].id is "token-lifetime", but must be a security-review warning ID such as KI-TOKEN-LIFETIME\n' +
+          '  - stacks[0].acknowledge[1].id is "KI-NO-SUCH-WARNING", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED (errors cannot be acknowledged)',
+      ),
     );
   });
 

@@ -20,7 +20,8 @@ export function configPath(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return resolve(cwd, env[CONFIG_FILE_ENV] || DEFAULT_CONFIG_FILE);
 }
 
-export function loadConfig(path: string): KeyInsightConfig {
+/** Reads and checks the configuration file; `warningIds` as for parseConfig. */
+export function loadConfig(path: string, warningIds?: readonly string[]): KeyInsightConfig {
   const raw = readConfigFile(path);
   const text = raw.startsWith(BYTE_ORDER_MARK) ? raw.slice(BYTE_ORDER_MARK.length) : raw;
   const tooDeep = nestingBeyond(text, CONFIG_MAX_NESTING);
@@ -47,7 +48,7 @@ export function loadConfig(path: string): KeyInsightConfig {
     });
     throw refusal(path, lines);
   }
-  return parseConfig(input, path);
+  return parseConfig(input, path, warningIds);
 }
 
 /** The file's text, when it is a regular file of at most CONFIG_FILE_MAX_BYTES; a sentence otherwise. */

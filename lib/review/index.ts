@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { AwsOidcTrust } from '../aws-oidc-trust';
 import { OrganizationStackSet } from '../organization-stack-set';
-import type { KeyInsightConfig, StackConfig } from '../config';
+import { unknownAcknowledgements, type KeyInsightConfig, type StackConfig } from '../config';
 import { Level, ReviewedResource, ReviewedStack, ReviewedTrust } from './rule';
 import { RULES, WARNING_IDS } from './rules';
 import { stackSetTemplateResources } from './stack-set-template';
@@ -96,14 +96,5 @@ export function formatFinding(finding: Finding): string {
  * shape of an ID; the review is what knows its rules.
  */
 export function acknowledgementProblems(config: KeyInsightConfig): string[] {
-  const warnings: readonly string[] = WARNING_IDS;
-  return config.stacks.flatMap((stack, stackIndex) =>
-    stack.acknowledge.flatMap((ack, index) =>
-      warnings.includes(ack.id)
-        ? []
-        : [
-            `stacks[${stackIndex}].acknowledge[${index}].id is ${JSON.stringify(ack.id)}, but must be a warning ID: one of ${WARNING_IDS.join(', ')} (errors cannot be acknowledged)`,
-          ],
-    ),
-  );
+  return unknownAcknowledgements(config, WARNING_IDS);
 }

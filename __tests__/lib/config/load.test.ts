@@ -203,19 +203,44 @@ describe('the configuration file', () => {
     );
   });
 
-  it('stops KEY_INSIGHT_CONFIG=/dev/urandom in the synth with one sentence and exit code 1', () => {
-    const bundle = join(dir, 'main.cjs');
-    buildSync({ entryPoints: [join(ROOT, 'main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
-    const run = spawnSync(process.execPath, [bundle], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, KEY_INSIGHT_CONFIG: '/dev/urandom', CDKTF_OUTDIR: join(dir, 'out') },
-      encoding: 'utf8',
-      timeout: 20_000,
+  describe('read by the synth (main.ts)', () => {
+    let bundle: string;
+    beforeAll(() => {
+      bundle = join(dir, 'main.cjs');
+      buildSync({ entryPoints: [join(ROOT, 'main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
     });
-    expect({ status: run.status, stderr: run.stderr, stdout: run.stdout }).toEqual({
-      status: 1,
-      stderr: 'Cannot read the configuration file /dev/urandom: it is a device, not a regular file.\n',
-      stdout: '',
+    const synth = (configFile: string) =>
+      spawnSync(process.execPath, [bundle], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, KEY_INSIGHT_CONFIG: configFile, CDKTF_OUTDIR: join(dir, 'out') },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+
+    it('stops KEY_INSIGHT_CONFIG=/dev/urandom with one sentence and exit code 1', () => {
+      const run = synth('/dev/urandom');
+      expect({ status: run.status, stderr: run.stderr, stdout: run.stdout }).toEqual({
+        status: 1,
+        stderr: 'Cannot read the configuration file /dev/urandom: it is a device, not a regular file.\n',
+        stdout: '',
+      });
+    });
+
+    it('reports a bad acknowledgement ID together with the schema\'s problems', () => {
+      const file = join(dir, 'acknowledged.json');
+      const acknowledge = [
+        { id: 'KI-NO-SUCH-WARNING', reason: 'Written before the rule was renamed' },
+        { id: 'KI-TOKEN-LIFETIME', reason: 'ok' },
+      ];
+      writeFileSync(file, JSON.stringify(configWith(minimalStack({ acknowledge }))));
+      const run = synth(file);
+      expect({ status: run.status, stderr: run.stderr }).toEqual({
+        status: 1,
+        stderr:
+          `Invalid configuration in ${file} (2 problems):\n` +
+          '  - stacks[0].acknowledge[1].reason is "ok", but must be a written reason of at least 10 characters\n' +
+          '  - stacks[0].acknowledge[0].id is "KI-NO-SUCH-WARNING", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED (errors cannot be acknowledged)\n',
+      });
     });
   });
 });
