@@ -15,8 +15,8 @@ export interface OrganizationSetup {
   readonly stackSetName: string;
   readonly memberRoleName: string;
   readonly organizationalUnitIds: readonly string[];
-  /** The role in the deploying (management or delegated administrator) account. */
-  readonly managementRoleArn: string;
+  /** The role in the deploying (management or delegated administrator) account; none with `managementRole: false`. */
+  readonly managementRoleArn?: string;
   /** `arn:<partition>:iam::<account id>:role/<member role name>`. */
   readonly memberRoleArnPattern: string;
 }
@@ -24,6 +24,7 @@ export interface OrganizationSetup {
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const TARGET = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
 const PARTITION_OF_ARN = /^arn:(aws[a-z-]*):iam::\d{12}:role\//;
+const MEMBER_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::<account id>:role\/[\w+=,.@-]{1,64}$/;
 
 /** The organization outputs of the environment stack, or undefined when it onboards no organization. */
 export function readOrganization(setup: KeyInsightSetup): OrganizationSetup | undefined {
@@ -41,16 +42,21 @@ export function readOrganization(setup: KeyInsightSetup): OrganizationSetup | un
     throw problem(OUTPUT_NAMES.awsOrganizationalUnitIds, 'a list of organizational unit IDs or root IDs');
   }
   const managementRole = setup.awsRoles.find((role) => role.stackName === setup.stackName);
-  if (managementRole === undefined) {
-    throw new UsageError(`stack "${setup.stackName}" has an ${OUTPUT_NAMES.awsStackSetName} output but no ${OUTPUT_NAMES.awsRoleArn}: write its outputs again with cdktf`);
+  const pattern = outputs[OUTPUT_NAMES.awsMemberRoleArnPattern];
+  if (pattern !== undefined && (typeof pattern !== 'string' || !MEMBER_ROLE_ARN_PATTERN.test(pattern))) {
+    throw problem(OUTPUT_NAMES.awsMemberRoleArnPattern, 'an IAM role ARN with <account id> in place of the account');
   }
-  const partition = PARTITION_OF_ARN.exec(managementRole.roleArn)?.[1] ?? 'aws';
+  // Outputs written before the stack had the pattern output name the partition in the management role's ARN.
+  if (pattern === undefined && managementRole === undefined) {
+    throw new UsageError(`stack "${setup.stackName}" has an ${OUTPUT_NAMES.awsStackSetName} output but no ${OUTPUT_NAMES.awsMemberRoleArnPattern}: write its outputs again with cdktf`);
+  }
+  const partition = managementRole === undefined ? undefined : (PARTITION_OF_ARN.exec(managementRole.roleArn)?.[1] ?? 'aws');
   return {
     stackSetName,
     memberRoleName,
     organizationalUnitIds: units,
-    managementRoleArn: managementRole.roleArn,
-    memberRoleArnPattern: `arn:${partition}:iam::<account id>:role/${memberRoleName}`,
+    ...(managementRole === undefined ? {} : { managementRoleArn: managementRole.roleArn }),
+    memberRoleArnPattern: typeof pattern === 'string' ? pattern : `arn:${partition}:iam::<account id>:role/${memberRoleName}`,
   };
 }
 
@@ -108,8 +114,12 @@ export async function withOrganization(
 function organizationTable(organization: OrganizationSetup, accounts?: OrganizationAccounts): string {
   const lines = [
     `AWS Organization: StackSet "${organization.stackSetName}" creates the role "${organization.memberRoleName}" in every account of ${organization.organizationalUnitIds.join(', ')}`,
-    `  Key Insight scope "organization" (one AWS connection):  ${organization.managementRoleArn}`,
-    '    the role of the account that deployed the stack (management or delegated administrator), which may also list the organization\'s accounts (not verified against Key Insight)',
+    ...(organization.managementRoleArn === undefined
+      ? ['  Key Insight scope "organization": none; the account that deployed the stack has no role for Key Insight (stacks[].aws.organization.managementRole is false)']
+      : [
+          `  Key Insight scope "organization" (one AWS connection):  ${organization.managementRoleArn}`,
+          '    the role of the account that deployed the stack (management or delegated administrator), which may also list the organization\'s accounts (not verified against Key Insight)',
+        ]),
     `  Key Insight scope "account" (one AWS connection per member account):  ${organization.memberRoleArnPattern}`,
   ];
   if (accounts === undefined) {
@@ -132,10 +142,10 @@ function organizationJson(organization: OrganizationSetup, accounts?: Organizati
   return {
     stackSetName: organization.stackSetName,
     organizationalUnitIds: organization.organizationalUnitIds,
-    managementRoleArn: organization.managementRoleArn,
+    managementRoleArn: organization.managementRoleArn ?? null,
     memberRoleName: organization.memberRoleName,
     memberRoleArnPattern: organization.memberRoleArnPattern,
-    keyInsightScopes: { organization: organization.managementRoleArn, account: organization.memberRoleArnPattern },
+    keyInsightScopes: { organization: organization.managementRoleArn ?? null, account: organization.memberRoleArnPattern },
     ...(accounts === undefined
       ? {}
       : {

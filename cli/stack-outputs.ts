@@ -114,12 +114,14 @@ export function selectSetup(file: unknown, outputsFile: string, stack?: string):
 }
 
 /**
- * Which stack holds the client secret: the environment stack when it has the output, or when it holds
- * its AWS half (no accounts); otherwise the environment's `<stack>-secret`.
+ * Which stack holds the client secret: the environment stack when it has the output, or when it has no
+ * account stacks (it holds its AWS half, or onboards an organization); otherwise the environment's
+ * `<stack>-secret`.
  */
 function secretHolder(stacks: ReadonlyMap<string, Outputs>, stackName: string): string {
   const outputs = stacks.get(stackName) ?? {};
-  return OUTPUT_NAMES.clientSecret in outputs || OUTPUT_NAMES.awsRoleArn in outputs ? stackName : secretStackName(stackName);
+  const ownStack = [OUTPUT_NAMES.clientSecret, OUTPUT_NAMES.awsRoleArn, OUTPUT_NAMES.awsStackSetName].some((name) => name in outputs);
+  return ownStack ? stackName : secretStackName(stackName);
 }
 
 function pickEnvironmentStack(environmentStacks: string[], allStacks: string[], outputsFile: string, requested?: string): string {

@@ -387,6 +387,16 @@ describe('inside the member-account template of an organization environment', ()
     expect([finding.id, finding.where]).toEqual(['KI-ROLE-SESSION', ['ki-test/Aws/Role (3601 seconds)', `${TEMPLATE_ROLE} (3601 seconds)`]]);
   });
 
+  it('warns about extra managed policies given by name, in the management account and in the template (KI-EXTRA-POLICIES)', () => {
+    const stack = withValue(organizationStack(), 'aws.scanning.managedPolicyNames', ['scanner-extras']);
+    const [finding] = findings(stack);
+    expect(finding.id).toBe('KI-EXTRA-POLICIES');
+    expect(finding.where).toEqual([
+      "ki-test/Aws/ManagedPolicyAttachment0 (the account's policy scanner-extras)",
+      `${TEMPLATE_ROLE}/ManagedPolicyArns[0] (arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/scanner-extras)`,
+    ]);
+  });
+
   it('warns about extra managed policies on the template role (KI-EXTRA-POLICIES)', () => {
     const stack = withValue(organizationStack(), 'aws.scanning.managedPolicyArns', ['arn:aws:iam::aws:policy/ReadOnlyAccess']);
     const [finding] = findings(stack);
