@@ -4,6 +4,7 @@ import { Annotations, App, TerraformAsset, TerraformStack } from 'cdktf';
 import { DEFAULT_CONFIG_FILE, refusal, type KeyInsightConfig } from './config';
 import { addEnvironments } from './key-insight-app';
 import { Finding, acknowledgementProblems, formatFinding, reviewApp } from './review';
+import { adoptionsDeployed, overrideFiles } from './review/workspace';
 import { isProjectStackName } from './stack-names';
 
 /** A synth stopped before writing anything; the message is meant for the person who runs it. */
@@ -136,10 +137,13 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
   if (errors.length > 0) throw new ReviewRefusal(errors);
   const synthesized = new Set(app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id));
   // Local state lives beside cdktf.out (lib/backend.ts localStatePath): at the project root.
-  const orphaned = orphanedStates(dirname(resolve(app.outdir)), synthesized);
+  const stateDir = dirname(resolve(app.outdir));
+  const orphaned = orphanedStates(stateDir, synthesized);
   if (orphaned.length > 0) throw new StateRefusal(orphaned);
   const invalid = validationProblems(app);
   if (invalid.length > 0) throw new ValidationRefusal(invalid);
+  // Both synth paths (the cdktf CLI and scripts/app.cjs) keep the folders of the stacks they write, files they did not write included.
+  findings.push(...adoptionsDeployed(app, stateDir), ...overrideFiles(app, resolve(app.outdir)));
   const warnings = findings.map((warning) => {
     const message = formatFinding(warning);
     Annotations.of(warning.stack).addWarning(message);
