@@ -1,16 +1,21 @@
 import { App } from 'cdktf';
 import { ConfigError, configPath, loadConfig } from './lib/config';
+import { ENVIRONMENT_DEPLOYED_VARIABLE, PLAN_ONLY_VARIABLE } from './lib/plan-only';
 import { WARNING_IDS } from './lib/review/rules';
-import { SynthRefusal, synthesize } from './lib/synthesize';
+import { SynthRefusal, synthesize, synthOptionsFromEnvironment } from './lib/synthesize';
 
 try {
+  const options = synthOptionsFromEnvironment(process.env);
   const path = configPath();
   // Read before the App exists: the App creates the output folder, and a refused file writes nothing.
   // Its acknowledgements are checked in the same run, so that one message lists every problem.
   const config = loadConfig(path, WARNING_IDS);
   // Without stack traces, a warning's annotation in manifest.json holds no path of this machine.
   // synthesize() runs the constructs' validations before writing anything, so the App need not again.
-  const warnings = synthesize(new App({ stackTraces: false, skipValidation: true }), config, path);
+  const warnings = synthesize(new App({ stackTraces: false, skipValidation: true }), config, path, options);
+  if (options.planOnly) {
+    process.stderr.write(`${PLAN_ONLY_VARIABLE}=1: a plan-only synth; account stacks can plan before their environment is deployed (terraform plan -var ${ENVIRONMENT_DEPLOYED_VARIABLE}=false), and refuse every apply.\n`);
+  }
   // The cdktf CLI prints the warnings' annotations itself; run directly (npm run synth), the app does.
   if (process.env.CDKTF_CONTEXT_JSON === undefined) {
     for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`);

@@ -63,13 +63,13 @@ describe('a production install (node_modules linked from package-lock.json entri
       JSON.stringify({
         'ki-prod': {
           [OUTPUT_NAMES.clientId]: '0oa-prod',
-          [OUTPUT_NAMES.clientSecret]: 'SENTINEL-production-secret',
           [OUTPUT_NAMES.metadataUri]: 'https://dev-1.okta.com/oauth2/aus1/.well-known/oauth-authorization-server',
           [OUTPUT_NAMES.issuer]: 'https://dev-1.okta.com/oauth2/aus1',
           [OUTPUT_NAMES.tokenEndpoint]: 'https://dev-1.okta.com/oauth2/aus1/v1/token',
           [OUTPUT_NAMES.audience]: 'api://key-insight',
           [OUTPUT_NAMES.scopes]: ['key-insight.scan'],
         },
+        'ki-prod-secret': { [OUTPUT_NAMES.clientSecret]: 'SENTINEL-production-secret' },
       }),
     );
 
@@ -87,6 +87,6 @@ describe('a production install (node_modules linked from package-lock.json entri
     const result = run(['scripts/app.cjs'], { CDKTF_OUTDIR: join(project, 'cdktf.out') });
 
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(Object.keys(filesBelow(join(project, 'cdktf.out'))).sort()).toEqual(['manifest.json', 'stacks/ki-prod/cdk.tf.json']);
+    expect(Object.keys(filesBelow(join(project, 'cdktf.out'))).sort()).toEqual(['manifest.json', 'stacks/ki-prod-secret/cdk.tf.json', 'stacks/ki-prod/cdk.tf.json']);
   }, 60_000);
 });

@@ -14,11 +14,15 @@ describe('a valid configuration', () => {
   it('synthesizes each stack into cdktf.out and exits 0', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(Object.keys(filesBelow(run.outdir)).sort()).toEqual(['manifest.json', 'stacks/acme-key-insight/cdk.tf.json']);
+    expect(Object.keys(filesBelow(run.outdir)).sort()).toEqual([
+      'manifest.json',
+      'stacks/acme-key-insight-secret/cdk.tf.json',
+      'stacks/acme-key-insight/cdk.tf.json',
+    ]);
   });
 
-  it('ends with one line that names the stack and the folder it wrote', () => {
-    expect(run.stdout).toBe('Wrote 1 stack to cdktf.out: acme-key-insight\n');
+  it('ends with one line that names the stacks and the folder it wrote', () => {
+    expect(run.stdout).toBe('Wrote 2 stacks to cdktf.out: acme-key-insight, acme-key-insight-secret\n');
   });
 
   it('writes no absolute path of this machine', () => {
@@ -143,7 +147,7 @@ describe('reproducible output', () => {
     expect([first.status, second.status]).toEqual([0, 0]);
     expect(first.outdir).not.toBe(second.outdir);
     const firstFiles = filesBelow(first.outdir);
-    expect(Object.keys(firstFiles)).toHaveLength(6);
+    expect(Object.keys(firstFiles)).toHaveLength(7);
     expect(filesBelow(second.outdir)).toEqual(firstFiles);
     expect(Object.values(firstFiles).join('\n')).not.toMatch(/alice|\/home\/|\/tmp\/|\d{4}-\d\d-\d\dT\d\d/);
   });
@@ -158,7 +162,7 @@ describe('reproducible output', () => {
   it('prints the warning, then ends with one line that names the stacks and the folder it wrote', () => {
     expect(first.stderr).toMatch(/^Warning: \[KI-POLICY-ALL-CLIENTS\] [^\n]+\n$/);
     expect(first.stdout).toBe(
-      'Wrote 5 stacks to cdktf.out: acme-key-insight, ki-prod, ki-prod-111111111111, ki-prod-222222222222, ki-prod-secret\n',
+      'Wrote 6 stacks to cdktf.out: acme-key-insight, acme-key-insight-secret, ki-prod, ki-prod-111111111111, ki-prod-222222222222, ki-prod-secret\n',
     );
   });
 });
@@ -207,5 +211,27 @@ describe('a refused synth through the cdktf CLI', () => {
 
   it('shows no stack trace', () => {
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('KEY_INSIGHT_PLAN_ONLY', () => {
+  const withAccount = configWith(withValue(minimalStack({ name: 'ki-prod' }), 'aws.accounts', [{ accountId: '111111111111' }]));
+
+  it('set to 1, writes the plan-only account stack and says what it is', () => {
+    const run = runApp(withAccount, { env: { KEY_INSIGHT_PLAN_ONLY: '1' } });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe(
+      'KEY_INSIGHT_PLAN_ONLY=1: a plan-only synth; account stacks can plan before their environment is deployed (terraform plan -var environment_deployed=false), and refuse every apply.\n',
+    );
+    expect(filesBelow(run.outdir)['stacks/ki-prod-111111111111/cdk.tf.json']).toContain('"environment_deployed"');
+  });
+
+  it('set to anything else, is refused before anything is written', () => {
+    const run = runApp(withAccount, { env: { KEY_INSIGHT_PLAN_ONLY: 'true' } });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      'KEY_INSIGHT_PLAN_ONLY is "true", but must be "1" (a plan-only synth, for pull-request plans) or unset (a synth that can be deployed); nothing was written\n',
+    );
+    expect(existsSync(run.outdir)).toBe(false);
   });
 });

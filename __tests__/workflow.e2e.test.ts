@@ -1,83 +1,53 @@
 /**
- * The GitHub Actions workflow (.github/workflows/key-insight.yml): valid for GitHub, as the real
- * validator from npm sees it; triggers, permissions and concurrency as intended; and its shell
- * steps, run here with bash as GitHub runs them, keep the client secret out of logs and artifacts.
+ * The GitHub Actions workflows (.github/workflows/): valid for GitHub, as the real validator from npm
+ * sees them; credentials only where needed; actions pinned by commit; and their steps, as written in
+ * the YAML, run with bash against what the real synth writes (`npx cdktf synth`, the workflow's own
+ * synth step) for configurations with local, S3 and HCP Terraform state, both client-secret modes,
+ * accounts and an organization.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { ROTATED_CLIENT_SECRET_OUTPUT } from '../lib/client-secret-mode';
 import { OUTPUT_NAMES } from '../lib/outputs';
-import { accountStackName } from '../lib/stack-names';
+import { accountIdOfStack } from '../lib/stack-names';
+import { AUDIENCE, AUTHORIZATION_SERVERS, CLIENT_SECRET, GRANTED_SCOPES, environmentOutputs, MANAGEMENT_API_TOKEN, startAuthorizationServer, type AuthorizationServerFixture } from './cli/helpers/authorization-server';
+import { configWith, minimalStack, ROOT } from './helpers/config';
+import { threeEnvironments } from './helpers/environments';
+import { organizationStack } from './helpers/organization';
+import { jobOf, projectWith, readWorkflow, removeProjects, runStep, stepOf, WORKFLOWS_DIR, type Step } from './helpers/workflow';
 
-const ROOT = resolve(__dirname, '..');
-const WORKFLOW_FILE = join(ROOT, '.github', 'workflows', 'key-insight.yml');
 const VALIDATOR = join(ROOT, 'node_modules', '.bin', 'action-validator');
 const OUTPUTS_FILE = 'key-insight.outputs.json';
 /** hashicorp/setup-terraform must install at least this version: S3 native state locking needs 1.10. */
 const MIN_TERRAFORM = [1, 10] as const;
+/**
+ * The first major of each action that runs on the node24 runtime (its action.yml `runs.using`, read in
+ * the actions' repositories: checkout v5, setup-node v5, upload-artifact v6, setup-terraform v4,
+ * configure-aws-credentials v6; the majors before run on node20).
+ */
+const FIRST_NODE24_MAJOR: Record<string, number> = {
+  'actions/checkout': 5,
+  'actions/setup-node': 5,
+  'actions/upload-artifact': 6,
+  'hashicorp/setup-terraform': 4,
+  'aws-actions/configure-aws-credentials': 6,
+};
 
-type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
-
-
-interface Step {
-  readonly id?: string;
-  readonly name?: string;
-  readonly uses?: string;
-  readonly run?: string;
-  readonly if?: string;
-  readonly with?: Record<string, YamlValue>;
-  readonly env?: Record<string, string>;
-}
-
-interface Job {
-  readonly needs?: string;
-  readonly if?: string;
-  readonly environment?: string;
-  readonly permissions?: Record<string, string>;
-  readonly concurrency?: Record<string, YamlValue>;
-  readonly env?: Record<string, string>;
-  readonly steps: readonly Step[];
-}
-
-interface Workflow {
-  readonly on: Record<string, YamlValue>;
-  readonly permissions: Record<string, string>;
-  readonly env: Record<string, string>;
-  readonly jobs: Record<string, Job>;
-}
-
-const workflowText = readFileSync(WORKFLOW_FILE, 'utf8');
-const workflow = parse(workflowText, { uniqueKeys: true }) as Workflow;
-
-function job(id: string): Job {
-  const found = workflow.jobs[id];
-  if (found === undefined) throw new Error(`the workflow has no job "${id}"; it has ${Object.keys(workflow.jobs).join(', ')}`);
-  return found;
-}
-
-function stepIndex(jobId: string, name: string): number {
-  const index = job(jobId).steps.findIndex((step) => step.name === name);
-  if (index < 0) throw new Error(`job "${jobId}" has no step named "${name}"`);
-  return index;
-}
-
-function step(jobId: string, name: string): Step {
-  return job(jobId).steps[stepIndex(jobId, name)]!;
-}
-
-function script(jobId: string, name: string): string {
-  const { run } = step(jobId, name);
-  if (run === undefined) throw new Error(`step "${name}" of job "${jobId}" runs no script`);
-  return run;
-}
-
-const allSteps = Object.entries(workflow.jobs).flatMap(([jobId, { steps }]) => steps.map((s) => ({ jobId, ...s })));
-const allScripts = allSteps.flatMap((s) => (s.run === undefined ? [] : [s.run]));
+const main = readWorkflow('key-insight.yml');
+const drift = readWorkflow('key-insight-drift.yml');
+const workflows = { 'key-insight.yml': main, 'key-insight-drift.yml': drift };
+const allJobs = Object.entries(workflows).flatMap(([file, { workflow }]) => Object.entries(workflow.jobs).map(([jobId, job]) => ({ file, jobId, job })));
+const allSteps = allJobs.flatMap(({ file, jobId, job }) => job.steps.map((step) => ({ file, jobId, ...step })));
+const mainJob = (id: string) => jobOf(main.workflow, id);
 
 const tempDirs: string[] = [];
-afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  removeProjects();
+});
 
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -90,72 +60,16 @@ function validate(file: string) {
 }
 
 function brokenCopy(mutate: (text: string) => string): string {
-  const broken = mutate(workflowText);
-  expect(broken).not.toBe(workflowText);
+  const broken = mutate(main.text);
+  expect(broken).not.toBe(main.text);
   const file = join(tempDir('workflow-'), 'key-insight.yml');
   writeFileSync(file, broken);
   return file;
 }
 
-/**
- * Runs a step's script as GitHub's default shell does (`bash -e {0}`), in a fresh folder. Commands
- * that would reach Okta, AWS or the registry (npx, terraform) are replaced by a recording fake put
- * first on PATH: it logs its arguments, one call a line, and fails when its arguments match
- * FAKE_FAIL_WHEN.
- */
-function runScript(source: string, env: Record<string, string> = {}, setUp: (cwd: string) => void = () => {}) {
-  const cwd = tempDir('workflow-step-');
-  const fakeBin = join(cwd, '.fake-bin');
-  mkdirSync(fakeBin);
-  const callLog = join(fakeBin, 'calls.log');
-  writeFileSync(callLog, '');
-  const fake = `#!/usr/bin/env bash
-echo "$(basename "$0") $*" >> "${callLog}"
-if [ -n "\${FAKE_FAIL_WHEN:-}" ] && [[ "$*" == *"$FAKE_FAIL_WHEN"* ]]; then echo "fake failure" >&2; exit 1; fi
-echo "fake output of $(basename "$0") $*"
-`;
-  for (const command of ['npx', 'terraform']) {
-    writeFileSync(join(fakeBin, command), fake);
-    chmodSync(join(fakeBin, command), 0o755);
-  }
-  setUp(cwd);
-  const result = spawnSync('bash', ['-e', '-c', source], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: { PATH: `${fakeBin}:${process.env.PATH ?? ''}`, HOME: cwd, ...env },
-  });
-  const calls = readFileSync(callLog, 'utf8').split('\n').filter((line) => line !== '');
-  return { ...result, cwd, calls };
-}
-
-function writeOutputs(outputs: object): (cwd: string) => void {
-  return (cwd) => writeFileSync(join(cwd, OUTPUTS_FILE), JSON.stringify(outputs));
-}
-
-function writeStacks(backends: Record<string, object | undefined>): (cwd: string) => void {
-  return (cwd) => {
-    for (const [stack, backend] of Object.entries(backends)) {
-      mkdirSync(join(cwd, 'cdktf.out', 'stacks', stack), { recursive: true });
-      const terraform = backend === undefined ? {} : { backend };
-      writeFileSync(join(cwd, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), JSON.stringify({ terraform }));
-    }
-  };
-}
-
-const SECRET_ONE = 'fake-client-secret-one-7Qx_2';
-const SECRET_TWO = 'fake-client-secret-two-Lm9-4';
-/** Two environments, one of them with an account stack, as `cdktf deploy --outputs-file` writes them. */
-const { clientId, clientSecret, awsRoleArn } = OUTPUT_NAMES;
-const DEPLOYED_OUTPUTS = {
-  'ki-dev': { [clientId]: '0oadev', [clientSecret]: SECRET_ONE, [awsRoleArn]: 'arn:aws:iam::111111111111:role/ki-dev-scanner' },
-  'ki-prod': { [clientId]: '0oaprod', [clientSecret]: SECRET_TWO },
-  [accountStackName('ki-prod', '222222222222')]: { [awsRoleArn]: 'arn:aws:iam::222222222222:role/ki-prod-scanner' },
-};
-
 describe('validation with action-validator', () => {
-  it('accepts the workflow', () => {
-    const result = validate(WORKFLOW_FILE);
+  it.each(Object.keys(workflows))('accepts %s', (file) => {
+    const result = validate(join(WORKFLOWS_DIR, file));
 
     expect(result.error).toBeUndefined();
     expect(result.stderr).toBe('');
@@ -183,299 +97,539 @@ describe('validation with action-validator', () => {
 
 describe('triggers', () => {
   it('run for pull requests, pushes to main, and by hand with a stacks pattern that defaults to every stack', () => {
-    expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push', 'workflow_dispatch']);
-    expect(workflow.on.push).toEqual({ branches: ['main'] });
-    expect(workflow.on.workflow_dispatch).toMatchObject({ inputs: { stacks: { type: 'string', required: false, default: '*' } } });
+    expect(Object.keys(main.workflow.on).sort()).toEqual(['pull_request', 'push', 'workflow_dispatch']);
+    expect(main.workflow.on.push).toEqual({ branches: ['main'] });
+    expect(main.workflow.on.workflow_dispatch).toMatchObject({ inputs: { stacks: { type: 'string', required: false, default: '*' } } });
+  });
+
+  it('check for drift every night and on demand', () => {
+    expect(Object.keys(drift.workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(drift.workflow.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
   });
 });
 
 describe('tests and tools on GitHub', () => {
   it('type-check and run every test but the Terraform plans instead of npm test, whose Terraform tests need the local provider mirror', () => {
-    const runs = job('test').steps.flatMap((s) => (s.run === undefined ? [] : [s.run]));
+    const runs = mainJob('test').steps.flatMap((s) => (s.run === undefined ? [] : [s.run]));
 
     expect(runs).toEqual(['npm ci --no-audit --no-fund', 'npm run test:no-terraform', 'npx cdktf synth']);
-    expect(allScripts.filter((run) => /\bnpm (run )?test\b(?!:)/.test(run))).toEqual([]);
-    expect(workflowText).toMatch(/# Not `npm test`/);
+    expect(allSteps.filter((s) => /\bnpm (run )?test\b(?!:)/.test(s.run ?? ''))).toEqual([]);
+    expect(main.text).toMatch(/# Not `npm test`/);
   });
 
   it('install one Terraform version in every job, without the wrapper that rewrites its output', () => {
-    const setups = Object.entries(workflow.jobs).map(([jobId, { steps }]) => ({
-      jobId,
-      with: steps.find((s) => s.uses?.startsWith('hashicorp/setup-terraform@'))?.with,
-    }));
+    const setups = allJobs.map(({ jobId, job }) => ({ jobId, with: job.steps.find((s) => s.uses?.startsWith('hashicorp/setup-terraform@'))?.with }));
 
-    expect(setups).toEqual(
-      Object.keys(workflow.jobs).map((jobId) => ({
-        jobId,
-        with: { terraform_version: '${{ env.TERRAFORM_VERSION }}', terraform_wrapper: false },
-      })),
-    );
+    expect(setups).toEqual(allJobs.map(({ jobId }) => ({ jobId, with: { terraform_version: '${{ env.TERRAFORM_VERSION }}', terraform_wrapper: false } })));
   });
 
-  it(`install Terraform ${MIN_TERRAFORM.join('.')} or newer`, () => {
-    const [major, minor] = String(workflow.env.TERRAFORM_VERSION).split('.').map(Number);
+  it.each(Object.keys(workflows))(`%s installs Terraform ${MIN_TERRAFORM.join('.')} or newer, Node 24, and turns off telemetry`, (file) => {
+    const { env } = workflows[file as keyof typeof workflows].workflow;
+    const [major, minor] = String(env.TERRAFORM_VERSION).split('.').map(Number);
 
     expect(major).toBe(MIN_TERRAFORM[0]);
     expect(minor).toBeGreaterThanOrEqual(MIN_TERRAFORM[1]);
+    expect(env.NODE_VERSION).toBe('24');
+    expect(env.CHECKPOINT_DISABLE).toBe('1');
   });
 
-  it('turn off Terraform and cdktf telemetry', () => {
-    expect(workflow.env.CHECKPOINT_DISABLE).toBe('1');
+  it('keeps the project working on Node 20.19 and newer', () => {
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines).toEqual({ node: '>=20.19' });
   });
 
-  it('pin every action to a major version', () => {
-    const actions = [...new Set(allSteps.flatMap((s) => (s.uses === undefined ? [] : [s.uses])))].sort();
+  it('pins every action to a full commit SHA, with its version in a comment, on a major that runs on node24', () => {
+    const lines = Object.values(workflows).flatMap(({ text }) => text.split('\n').filter((line) => /^\s+(- )?uses: /.test(line)));
+    const pins = lines.map((line) => /uses: ([\w-]+\/[\w-]+)@([0-9a-f]{40}) # v(\d+)\.\d+\.\d+$/.exec(line));
 
-    expect(actions).toEqual([
-      'actions/checkout@v4',
-      'actions/setup-node@v4',
-      'actions/upload-artifact@v4',
-      'aws-actions/configure-aws-credentials@v4',
-      'hashicorp/setup-terraform@v3',
+    expect(lines.filter((_, index) => pins[index] === null)).toEqual([]);
+    for (const pin of pins) {
+      const [, action, , major] = pin!;
+      expect({ action, major: Number(major) >= (FIRST_NODE24_MAJOR[action!] ?? Infinity) }).toEqual({ action, major: true });
+    }
+    expect(new Set(pins.map((pin) => pin![1])).size).toBe(Object.keys(FIRST_NODE24_MAJOR).length);
+  });
+
+  it('pins each action to one commit everywhere', () => {
+    const commits = new Map<string, Set<string>>();
+    for (const { uses } of allSteps) {
+      if (uses === undefined) continue;
+      const [action, commit] = uses.split('@') as [string, string];
+      commits.set(action, (commits.get(action) ?? new Set()).add(commit));
+    }
+    expect([...commits.values()].map((set) => set.size)).toEqual([...commits.keys()].map(() => 1));
+  });
+
+  it('has Dependabot keep the npm packages and the pinned actions current', () => {
+    const dependabot = parse(readFileSync(join(ROOT, '.github', 'dependabot.yml'), 'utf8'));
+
+    expect(dependabot.version).toBe(2);
+    expect(dependabot.updates.map((update: { 'package-ecosystem': string; directory: string }) => [update['package-ecosystem'], update.directory]).sort()).toEqual([
+      ['github-actions', '/'],
+      ['npm', '/'],
     ]);
+  });
+
+  it('keeps every script a short call of a project command, not an inline program', () => {
+    const long = allSteps.filter((s) => s.run !== undefined && s.run.trim().split('\n').length > 2);
+
+    expect(long.map((s) => `${s.jobId}: ${s.name}`)).toEqual([]);
+    expect(allSteps.filter((s) => /\bnode -e\b|<<|\bfor\b|\bif \[/.test(s.run ?? '')).map((s) => s.name)).toEqual([]);
   });
 });
 
-describe('permissions and secrets', () => {
-  it('default to reading the repository', () => {
-    expect(workflow.permissions).toEqual({ contents: 'read' });
+describe('permissions and credentials', () => {
+  it.each(Object.keys(workflows))('%s defaults to reading the repository', (file) => {
+    expect(workflows[file as keyof typeof workflows].workflow.permissions).toEqual({ contents: 'read' });
   });
 
   it('give an OIDC token exactly to the jobs that assume an AWS role, and nothing else writable', () => {
-    const byJob = Object.entries(workflow.jobs).map(([jobId, { steps, permissions }]) => ({
+    const byJob = allJobs.map(({ jobId, job }) => ({
       jobId,
-      assumesRole: steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')),
-      permissions: permissions ?? null,
+      assumesRole: job.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')),
+      permissions: job.permissions ?? null,
     }));
 
     expect(byJob).toEqual([
       { jobId: 'test', assumesRole: false, permissions: null },
       { jobId: 'plan', assumesRole: true, permissions: { contents: 'read', 'id-token': 'write' } },
       { jobId: 'deploy', assumesRole: true, permissions: { contents: 'read', 'id-token': 'write' } },
+      { jobId: 'drift', assumesRole: true, permissions: { contents: 'read', 'id-token': 'write' } },
     ]);
   });
 
-  it('reach only the plan and deploy jobs', () => {
-    const usesSecrets = (value: unknown) => JSON.stringify(value).includes('secrets.');
+  it('set no secret and no Okta or HCP Terraform variable on a workflow or a job: only on the steps that use them', () => {
+    const levels = [...Object.values(workflows).map(({ workflow }) => workflow.env), ...allJobs.map(({ job }) => job.env ?? {})];
 
-    expect(usesSecrets(workflow.env)).toBe(false);
-    expect(usesSecrets(job('test'))).toBe(false);
-    expect(job('deploy').env?.OKTA_API_TOKEN).toBe('${{ secrets.OKTA_API_TOKEN }}');
+    expect(levels.filter((env) => /secrets\.|OKTA_|TF_TOKEN|TF_API_TOKEN|TF_PLAN_API_TOKEN|ARMOR/.test(JSON.stringify(env)))).toEqual([]);
   });
 
-  it("never reach the plan job's pull-request code with the deploy job's Okta or AWS credentials", () => {
-    const planJob = JSON.stringify(job('plan'));
+  it.each(allJobs.map(({ jobId }) => jobId))('%s runs npm ci before any credential exists in the job', (jobId) => {
+    const { job } = allJobs.find((entry) => entry.jobId === jobId)!;
+    const install = job.steps.findIndex((s) => s.run === 'npm ci --no-audit --no-fund');
+    const firstCredential = job.steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@') || /secrets\./.test(JSON.stringify(s)));
 
-    expect(planJob).not.toMatch(/secrets\.OKTA_API_TOKEN|secrets\.OKTA_API_PRIVATE_KEY\b|vars\.OKTA_API_CLIENT_ID|AWS_DEPLOY_ROLE_ARN/);
-    expect(job('plan').env).not.toHaveProperty('OKTA_API_TOKEN');
+    expect(install).toBeGreaterThanOrEqual(0);
+    if (firstCredential >= 0) expect(install).toBeLessThan(firstCredential);
+    expect(job.steps.filter((s) => s.uses?.startsWith('actions/checkout@')).map((s) => s.with)).toEqual([{ 'persist-credentials': false }]);
   });
 
-  it('give the plan job its own Okta API Services app, asking only for read scopes', () => {
-    expect(job('plan').env).toMatchObject({
-      OKTA_API_CLIENT_ID: '${{ vars.OKTA_PLAN_API_CLIENT_ID }}',
-      OKTA_API_PRIVATE_KEY: '${{ secrets.OKTA_PLAN_API_PRIVATE_KEY }}',
-      OKTA_API_PRIVATE_KEY_ID: '${{ vars.OKTA_PLAN_API_PRIVATE_KEY_ID }}',
-      OKTA_API_SCOPES: 'okta.apps.read,okta.authorizationServers.read',
-    });
+  it('give the pull-request plan neither the deploy token, the deploy role nor the deploy Okta credentials', () => {
+    const plan = JSON.stringify(mainJob('plan'));
+
+    expect(plan).not.toContain('TF_API_TOKEN');
+    expect(plan).not.toContain('AWS_DEPLOY_ROLE_ARN');
+    expect(plan).not.toMatch(/secrets\.OKTA_API_TOKEN|secrets\.OKTA_API_PRIVATE_KEY\b|vars\.OKTA_API_CLIENT_ID/);
   });
 
-  it('take the deploy role and region from repository variables', () => {
-    const credentials = job('deploy').steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+  it('give HCP Terraform plans only TF_PLAN_API_TOKEN, and the pull-request plan and drift check only read scopes of their own Okta app', () => {
+    for (const step of [stepOf(mainJob('plan'), 'Plan each stack'), stepOf(jobOf(drift.workflow, 'drift'), 'Plan every deployed stack and report drift')]) {
+      expect(step.env).toMatchObject({
+        TF_PLAN_API_TOKEN: '${{ secrets.TF_PLAN_API_TOKEN }}',
+        OKTA_API_CLIENT_ID: '${{ vars.OKTA_PLAN_API_CLIENT_ID }}',
+        OKTA_API_PRIVATE_KEY: '${{ secrets.OKTA_PLAN_API_PRIVATE_KEY }}',
+        OKTA_API_SCOPES: 'okta.apps.read,okta.authorizationServers.read',
+      });
+      expect(Object.keys(step.env ?? {}).filter((name) => name.startsWith('TF_TOKEN_'))).toEqual([]);
+    }
+  });
 
-    expect(credentials?.with).toMatchObject({
-      'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
-      'aws-region': '${{ vars.AWS_REGION }}',
-    });
+  it('assume the plan role in the plan and drift jobs and the deploy role only in the deploy job', () => {
+    const roles = allJobs.flatMap(({ jobId, job }) => job.steps.filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')).map((s) => [jobId, s.with?.['role-to-assume']]));
+
+    expect(roles).toEqual([
+      ['plan', '${{ vars.AWS_PLAN_ROLE_ARN }}'],
+      ['deploy', '${{ vars.AWS_DEPLOY_ROLE_ARN }}'],
+      ['drift', '${{ vars.AWS_PLAN_ROLE_ARN }}'],
+    ]);
+  });
+
+  it('use no dependency cache in the jobs that hold credentials', () => {
+    const caches = allJobs
+      .filter(({ jobId }) => jobId !== 'test')
+      .map(({ jobId, job }) => [jobId, job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with?.['package-manager-cache']]);
+
+    expect(caches).toEqual([
+      ['plan', false],
+      ['deploy', false],
+      ['drift', false],
+    ]);
   });
 
   it('never paste an expression into a script, so no input or pull request text can become a command', () => {
-    expect(allScripts.filter((run) => run.includes('${{'))).toEqual([]);
+    expect(allSteps.filter((s) => (s.run ?? '').includes('${{'))).toEqual([]);
   });
 
   it('never print the outputs file', () => {
-    const printing = new RegExp(`\\b(cat|head|tail|less|more|jq|echo|printf)\\b[^\\n]*${OUTPUTS_FILE.replace(/\./g, '\\.')}`);
+    const printing = /\b(cat|head|tail|less|more|jq|echo|printf)\b[^\n]*outputs/;
 
-    expect(allScripts.filter((run) => printing.test(run))).toEqual([]);
+    expect(allSteps.filter((s) => printing.test(s.run ?? ''))).toEqual([]);
   });
 });
 
-describe('the plan job', () => {
-  it('runs only for pull requests from this repository, whose runs get the secrets, after the tests', () => {
-    expect(job('plan').needs).toBe('test');
-    expect(job('plan').if).toBe(
-      "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
-    );
+describe('the plan and deploy jobs', () => {
+  it('plan only pull requests from this repository, whose runs get the secrets, after the tests', () => {
+    expect(mainJob('plan').needs).toBe('test');
+    expect(mainJob('plan').if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");
   });
 
-  it('assumes the plan role, and no other role', () => {
-    const credentials = job('plan').steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
-
-    expect(credentials?.with).toEqual({
-      'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}',
-      'aws-region': '${{ vars.AWS_REGION }}',
-      'role-session-name': 'key-insight-plan',
-    });
+  it('synthesize the pull-request plan in plan-only mode, and the deploy without it', () => {
+    expect(stepOf(mainJob('plan'), 'Synthesize for planning').env?.KEY_INSIGHT_PLAN_ONLY).toBe('1');
+    expect(JSON.stringify(mainJob('deploy'))).not.toContain('KEY_INSIGHT_PLAN_ONLY');
+    expect(JSON.stringify(jobOf(drift.workflow, 'drift'))).not.toContain('KEY_INSIGHT_PLAN_ONLY');
   });
 
-  it('skips the plan with a notice when no plan role is set', () => {
-    // GIVEN no AWS_PLAN_ROLE_ARN variable (GitHub gives an unset variable as an empty string)
-    const run = runScript(script('plan', 'Check for the read-only plan role'), { AWS_PLAN_ROLE_ARN: '', GITHUB_OUTPUT: 'github-output' }, (cwd) =>
-      writeFileSync(join(cwd, 'github-output'), ''),
-    );
-
-    // THEN the step succeeds, says why there is no plan, and tells the later steps not to run
-    expect(run.status).toBe(0);
-    expect(run.stdout).toBe(
-      '::notice::no plan: set the repository variable AWS_PLAN_ROLE_ARN to a read-only AWS role to plan pull requests (the deploy role is never used for them)\n',
-    );
-    expect(readFileSync(join(run.cwd, 'github-output'), 'utf8')).toBe('configured=false\n');
-  });
-
-  it('plans when the plan role is set', () => {
-    const run = runScript(
-      script('plan', 'Check for the read-only plan role'),
-      { AWS_PLAN_ROLE_ARN: 'arn:aws:iam::111111111111:role/key-insight-plan', GITHUB_OUTPUT: 'github-output' },
-      (cwd) => writeFileSync(join(cwd, 'github-output'), ''),
-    );
-
-    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: '' });
-    expect(readFileSync(join(run.cwd, 'github-output'), 'utf8')).toBe('configured=true\n');
-  });
-
-  it('runs every step after the check only when the plan role is set, and takes the role from the variable', () => {
-    const steps = job('plan').steps;
-    const check = stepIndex('plan', 'Check for the read-only plan role');
-
-    expect(check).toBe(0);
-    expect(job('plan').env?.AWS_PLAN_ROLE_ARN).toBe('${{ vars.AWS_PLAN_ROLE_ARN }}');
-    expect(steps.slice(1).map((s) => s.if)).toEqual(
-      steps.slice(1).map((s) =>
-        s.name === 'Keep the plans' ? "always() && steps.plan-role.outputs.configured == 'true'" : "steps.plan-role.outputs.configured == 'true'",
-      ),
-    );
-    expect(steps[check]!.id).toBe('plan-role');
-  });
-
-  it('plans every synthesized stack as text, without a plan file or the state lock, and fails if one plan fails', () => {
-    // GIVEN two synthesized stacks, the first of which cannot be planned
-    // WHEN the plan step runs
-    const run = runScript(script('plan', 'Plan each stack'), { FAKE_FAIL_WHEN: 'ki-bad/ plan', PLAN_DIR: 'plans' }, writeStacks({ 'ki-bad': {}, ki: {} }));
-
-    expect(run.status).toBe(1);
-    expect(run.calls).toEqual([
-      'terraform -chdir=cdktf.out/stacks/ki-bad/ init -input=false -no-color',
-      'terraform -chdir=cdktf.out/stacks/ki-bad/ plan -input=false -no-color -lock=false',
-      'terraform -chdir=cdktf.out/stacks/ki/ init -input=false -no-color',
-      'terraform -chdir=cdktf.out/stacks/ki/ plan -input=false -no-color -lock=false',
-    ]);
-    expect(readdirSync(join(run.cwd, 'plans')).sort()).toEqual(['ki-bad.txt', 'ki.txt']);
-    expect(readFileSync(join(run.cwd, 'plans', 'ki.txt'), 'utf8')).toContain('fake output of terraform -chdir=cdktf.out/stacks/ki/ plan');
-    expect(run.stdout).toContain('::error::terraform could not plan stack ki-bad');
-  });
-
-  it('uploads the plan texts, even after a failed plan, and nothing else', () => {
-    const upload = step('plan', 'Keep the plans');
+  it('assume the plan role only when it is set, and upload the plan texts whatever happened, and nothing else', () => {
+    const upload = stepOf(mainJob('plan'), 'Keep the plans');
     const path = String(upload.with?.path);
 
-    expect(upload.if).toBe("always() && steps.plan-role.outputs.configured == 'true'");
+    expect(mainJob('plan').steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.if).toBe("vars.AWS_PLAN_ROLE_ARN != ''");
+    expect(upload.if).toBe('always()');
     expect(path).toBe('${{ runner.temp }}/key-insight-plans/*.txt');
-    expect(step('plan', 'Plan each stack').env?.PLAN_DIR).toBe('${{ runner.temp }}/key-insight-plans');
-    expect(path).not.toMatch(/outputs|tfstate|\.terraform|tfplan|cdktf\.out/);
+    expect(stepOf(mainJob('plan'), 'Plan each stack').env?.PLAN_DIR).toBe('${{ runner.temp }}/key-insight-plans');
+  });
+
+  it('deploy from main only, after the tests, in an environment that can require approval, one at a time', () => {
+    expect(mainJob('deploy').needs).toBe('test');
+    expect(mainJob('deploy').if).toMatch(/^github\.ref == 'refs\/heads\/main' && /);
+    expect(mainJob('deploy').environment).toBe('key-insight');
+    expect(mainJob('deploy').concurrency).toEqual({ group: 'key-insight-deploy', 'cancel-in-progress': false });
+    expect(mainJob('deploy').env?.STACKS).toBe("${{ inputs.stacks || '*' }}");
+  });
+
+  it('check the deployed stacks before taking the deploy role, deploy, mask, verify, and delete the outputs file last whatever happened', () => {
+    const steps = mainJob('deploy').steps;
+    const order = ['Refuse stacks whose state would stay on the runner', 'Deploy', 'Mask the client secrets', 'Verify the client-credentials flow of each environment', 'Delete the outputs file'];
+    const indexes = order.map((name) => steps.findIndex((s) => s.name === name));
+    const role = steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+
+    expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
+    expect(indexes[0]).toBeLessThan(role);
+    expect(role).toBeLessThan(indexes[1]!);
+    expect(steps[steps.length - 1]).toEqual({ name: 'Delete the outputs file', if: 'always()', run: `rm -f ${OUTPUTS_FILE}` });
+  });
+
+  it('deploy with auto-approve and the sensitive outputs in key-insight.outputs.json, patterns unexpanded by the shell, and the deploy token', () => {
+    const deploy = stepOf(mainJob('deploy'), 'Deploy');
+
+    expect(deploy.run).toBe(
+      `set -f\nnpx cdktf deploy $STACKS --skip-synth --no-color --parallelism 4 --auto-approve --outputs-file ${OUTPUTS_FILE} --outputs-file-include-sensitive-outputs\n`,
+    );
+    expect(deploy.env?.TF_TOKEN_app_terraform_io).toBe('${{ secrets.TF_API_TOKEN }}');
   });
 });
 
-describe('the deploy job', () => {
-  it('runs from main only, after the tests, in an environment that can require approval', () => {
-    expect(job('deploy').needs).toBe('test');
-    expect(job('deploy').if).toMatch(/^github\.ref == 'refs\/heads\/main' && /);
-    expect(job('deploy').environment).toBe('key-insight');
-  });
+describe('the drift job', () => {
+  const job = jobOf(drift.workflow, 'drift');
 
-  it('is one at a time for the whole repository and never cancels a deploy under way', () => {
-    expect(job('deploy').concurrency).toEqual({ group: 'key-insight-deploy', 'cancel-in-progress': false });
-  });
+  it('runs only where the plan role is set, plans the deployed stacks, then checks Key Insight when its credentials are set', () => {
+    const status = stepOf(job, "Check Key Insight's connections and scans");
 
-  it('deploys the stacks input, every stack on a push, through the environment rather than the script text', () => {
-    expect(job('deploy').env?.STACKS).toBe("${{ inputs.stacks || '*' }}");
-  });
-
-  it('refuses stacks whose state is a local file on the runner, before deploying', () => {
-    // GIVEN stacks with S3 state, local state, and no backend at all (Terraform's local default)
-    const run = runScript(
-      script('deploy', 'Refuse stacks whose state would stay on the runner'),
-      {},
-      writeStacks({ 'ki-prod': { s3: { bucket: 'state' } }, 'ki-dev': { local: { path: 'x' } }, 'ki-test': undefined }),
+    expect(job.if).toBe("vars.AWS_PLAN_ROLE_ARN != ''");
+    expect(stepOf(job, 'Plan every deployed stack and report drift').run).toBe('npx key-insight-ci drift');
+    expect(status.if).toBe("${{ !cancelled() && vars.FORTANIX_ARMOR_APP_ID != '' }}");
+    expect(status.env).toMatchObject({
+      FORTANIX_ARMOR_APP_ID: '${{ vars.FORTANIX_ARMOR_APP_ID }}',
+      FORTANIX_ARMOR_API_KEY: '${{ secrets.FORTANIX_ARMOR_API_KEY }}',
+      FORTANIX_ARMOR_URL: '${{ vars.FORTANIX_ARMOR_URL }}',
+      TF_TOKEN_app_terraform_io: '${{ secrets.TF_PLAN_API_TOKEN }}',
+    });
+    expect(status.run).toBe(
+      'npx cdktf output $(npx key-insight-ci deployed-stacks) --skip-synth --outputs-file "$OUTPUTS_FILE"\nnpx key-insight status --outputs-file "$OUTPUTS_FILE"\n',
     );
+  });
+});
+
+// ---- The steps, run on what the real synth writes ----
+
+/** Local state, S3 state over three accounts, HCP Terraform state with one account; client secrets kept by Terraform. */
+const EVERY_BACKEND = threeEnvironments();
+/**
+ * A rotated environment with S3 state and an account, whose audience and scope are those of the test's
+ * authorization server; an organization with HCP Terraform state; and a local sandbox.
+ */
+const ROTATED_AND_ORGANIZATION = configWith(
+  minimalStack({
+    name: 'ki-rot',
+    okta: { authorizationServer: { audience: AUDIENCE }, scopes: GRANTED_SCOPES.map((name) => ({ name })), app: { clientSecret: 'rotated' } },
+    aws: { region: 'eu-west-1', accounts: [{ accountId: '555555555555' }] },
+    backend: { type: 's3', bucket: 'acme-tf-state', keyPrefix: 'key-insight', region: 'eu-west-1' },
+  }),
+  organizationStack({}, { name: 'ki-org', backend: { type: 'cloud', organization: 'acme' } }),
+  minimalStack({ name: 'ki-sandbox' }),
+);
+
+const synthStep = stepOf(mainJob('deploy'), 'Synthesize');
+const deployCheck = stepOf(mainJob('deploy'), 'Refuse stacks whose state would stay on the runner');
+const maskStep = stepOf(mainJob('deploy'), 'Mask the client secrets');
+const verifyStep = stepOf(mainJob('deploy'), 'Verify the client-credentials flow of each environment');
+const planStep = stepOf(mainJob('plan'), 'Plan each stack');
+
+/** Runs a step with the workflow's own variables (no expressions among them), as GitHub does. */
+function runWorkflowStep(step: Step, cwd: string, env: Record<string, string> = {}) {
+  return runStep(step, cwd, { ...main.workflow.env, ...env });
+}
+
+/** A project holding `config`, synthesized by the workflow's own synth step. */
+async function synthesized(config: unknown): Promise<string> {
+  const dir = projectWith(config);
+  const synth = await runWorkflowStep(synthStep, dir);
+  if (synth.status !== 0) throw new Error(`the synth step failed (${synth.status}):\n${synth.stderr}\n${synth.stdout}`);
+  return dir;
+}
+
+type Outputs = Record<string, Record<string, unknown>>;
+
+/**
+ * The outputs file `cdktf deploy --outputs-file F --outputs-file-include-sensitive-outputs` would
+ * write for these stacks of the real synth: every output each stack's cdk.tf.json declares, its
+ * literal value where the synth wrote one (audience, scopes, the rotated client_secret sentence), otherwise the value a
+ * deploy would give it, from `known` (the Okta values of the test's authorization server) or, for the
+ * role and OIDC provider ARNs, from the synthesized role's name, the issuer and the stack's account. The cross-stack outputs cdktf
+ * adds are left out: nothing reads them from this file.
+ */
+function deployedOutputs(project: string, environment: string, stacks: readonly string[], known: Record<string, unknown>): Outputs {
+  return Object.fromEntries(
+    stacks.map((stack) => {
+      const tf = JSON.parse(readFileSync(join(project, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      const outputs = Object.entries<{ value: unknown }>(tf.output ?? {})
+        .filter(([name]) => !name.startsWith('cross-stack-output-'))
+        .map(([name, { value }]) => {
+          if (!JSON.stringify(value).includes('${')) return [name, value];
+          if (name === OUTPUT_NAMES.awsRoleArn) {
+            const [role] = Object.values<{ name: string }>(tf.resource.aws_iam_role);
+            return [name, `arn:aws:iam::${accountIdOfStack(environment, stack)}:role/${role!.name}`];
+          }
+          if (name === OUTPUT_NAMES.awsOidcProviderArn) {
+            return [name, `arn:aws:iam::${accountIdOfStack(environment, stack)}:oidc-provider/${String(known[OUTPUT_NAMES.issuer]).replace(/^https?:\/\//, '')}`];
+          }
+          if (!(name in known)) throw new Error(`no value for output ${name} of stack ${stack}`);
+          return [name, known[name]];
+        });
+      return [stack, Object.fromEntries(outputs)];
+    }),
+  );
+}
+
+function withOutputsFile(project: string, outputs: Outputs): string {
+  writeFileSync(join(project, OUTPUTS_FILE), JSON.stringify(outputs, null, 2));
+  return project;
+}
+
+jest.setTimeout(240_000);
+
+let everyBackend: string;
+let rotatedAndOrganization: string;
+let server: AuthorizationServerFixture;
+
+beforeAll(async () => {
+  [everyBackend, rotatedAndOrganization, server] = await Promise.all([synthesized(EVERY_BACKEND), synthesized(ROTATED_AND_ORGANIZATION), startAuthorizationServer()]);
+}, 240_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('the deploy check, on the real synth', () => {
+  it('refuses a deploy of every stack when one environment keeps local state, naming only its stacks', async () => {
+    const run = await runWorkflowStep(deployCheck, everyBackend, { STACKS: '*' });
 
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/^::error::these stacks keep their state in a local file: (ki-dev, ki-test|ki-test, ki-dev);/);
-    expect(stepIndex('deploy', 'Refuse stacks whose state would stay on the runner')).toBeLessThan(stepIndex('deploy', 'Deploy'));
-  });
-
-  it('lets stacks with S3 or HCP Terraform state through', () => {
-    const run = runScript(
-      script('deploy', 'Refuse stacks whose state would stay on the runner'),
-      {},
-      writeStacks({ 'ki-prod': { s3: { bucket: 'state' } }, 'ki-dev': { cloud: { organization: 'org' } } }),
+    expect(run.stdout).toBe(
+      '::error::these stacks keep their state in a local file: ki-preview; give their environments an s3 or cloud backend in the configuration, or leave them out of STACKS, before deploying from GitHub Actions\n',
     );
-
-    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: '', stderr: '' });
   });
 
-  it('deploys with auto-approve and the sensitive outputs in key-insight.outputs.json, patterns unexpanded by the shell', () => {
-    // GIVEN a file in the working folder that the pattern ki-prod* would match as a shell glob
-    const run = runScript(script('deploy', 'Deploy'), { STACKS: 'ki-prod* ki-dev' }, (cwd) => writeFileSync(join(cwd, 'ki-prod-file'), ''));
+  it('lets the S3 and HCP Terraform stacks through when STACKS selects only them, as cdktf matches patterns', async () => {
+    const run = await runWorkflowStep(deployCheck, everyBackend, { STACKS: 'ki-prod* ki-hcp*' });
 
-    expect(run.status).toBe(0);
-    expect(run.calls).toEqual([
-      `npx cdktf deploy ki-prod* ki-dev --skip-synth --no-color --parallelism 4 --auto-approve --outputs-file ${OUTPUTS_FILE} --outputs-file-include-sensitive-outputs`,
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(run.stdout.split('\n').filter((line) => line !== '')).toEqual([
+      'ki-hcp: state in HCP Terraform workspace ki-ki-hcp (app.terraform.io)',
+      'ki-hcp-444444444444: state in HCP Terraform workspace ki-ki-hcp-444444444444 (app.terraform.io)',
+      'ki-hcp-secret: state in HCP Terraform workspace ki-ki-hcp-secret (app.terraform.io)',
+      'ki-prod: state in s3://acme-tf-state/key-insight/ki-prod.tfstate',
+      'ki-prod-111111111111: state in s3://acme-tf-state/key-insight/ki-prod-111111111111.tfstate',
+      'ki-prod-222222222222: state in s3://acme-tf-state/key-insight/ki-prod-222222222222.tfstate',
+      'ki-prod-333333333333: state in s3://acme-tf-state/key-insight/ki-prod-333333333333.tfstate',
+      'ki-prod-secret: state in s3://acme-tf-state/key-insight/ki-prod-secret.tfstate',
     ]);
   });
 
-  it('refuses a stacks input that is not stack patterns, without deploying', () => {
-    const run = runScript(script('deploy', 'Deploy'), { STACKS: 'ki-prod; curl evil.example' });
+  it('passes a rotated S3 environment and an HCP Terraform organization, and refuses the local sandbox', async () => {
+    const [passed, refused] = await Promise.all([
+      runWorkflowStep(deployCheck, rotatedAndOrganization, { STACKS: 'ki-rot* ki-org*' }),
+      runWorkflowStep(deployCheck, rotatedAndOrganization, { STACKS: 'ki-sandbox' }),
+    ]);
+
+    expect(passed.status).toBe(0);
+    expect(passed.stdout).toContain('ki-org: state in HCP Terraform workspace ki-org (app.terraform.io)\n');
+    expect(passed.stdout).toContain('ki-rot-secret: state in s3://acme-tf-state/key-insight/ki-rot-secret.tfstate\n');
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain('::error::these stacks keep their state in a local file: ki-sandbox;');
+  });
+
+  it('refuses a STACKS value that is not stack patterns, and a pattern no stack matches, with exit code 2', async () => {
+    const [injected, unknown] = await Promise.all([
+      runWorkflowStep(deployCheck, everyBackend, { STACKS: 'ki-prod; curl evil.example' }),
+      runWorkflowStep(deployCheck, everyBackend, { STACKS: 'ki-staging*' }),
+    ]);
+
+    expect([injected.status, unknown.status]).toEqual([2, 2]);
+    expect(injected.stderr).toBe(
+      'key-insight-ci deploy-check: STACKS is "ki-prod; curl evil.example", but must be stack names or patterns (letters, digits, _ - * ?) separated by single spaces\n',
+    );
+    expect(unknown.stderr).toContain('key-insight-ci deploy-check: no stack matches "ki-staging*" (stacks: ki-hcp, ');
+  });
+
+  it('makes the later steps run terraform init -lockfile=readonly once the provider lock file is committed', async () => {
+    const project = await synthesized(configWith(minimalStack({ name: 'ki-locked', backend: { type: 's3', bucket: 'acme-tf-state', keyPrefix: 'ki', region: 'eu-west-1' } })));
+    writeFileSync(join(project, 'github-env'), '');
+    const before = await runWorkflowStep(deployCheck, project, { GITHUB_ENV: join(project, 'github-env') });
+    const unlocked = readFileSync(join(project, 'github-env'), 'utf8');
+    writeFileSync(join(project, '.terraform.lock.hcl'), '# lock file\n');
+
+    const after = await runWorkflowStep(deployCheck, project, { GITHUB_ENV: join(project, 'github-env') });
+
+    expect([before.status, after.status]).toEqual([0, 0]);
+    expect(unlocked).toBe('');
+    expect(readFileSync(join(project, 'github-env'), 'utf8')).toBe('TF_CLI_ARGS_init=-lockfile=readonly\n');
+  });
+});
+
+describe('the steps after the deploy, on outputs derived from the real synth', () => {
+  const oktaOutputs = () => environmentOutputs(server.issuer(AUTHORIZATION_SERVERS.main));
+
+  it('masks every client secret Terraform keeps, and prints nothing else', async () => {
+    const project = withOutputsFile(everyBackend, {
+      ...deployedOutputs(everyBackend, 'ki-prod', ['ki-prod', 'ki-prod-secret', 'ki-prod-111111111111'], oktaOutputs()),
+      ...deployedOutputs(everyBackend, 'ki-hcp', ['ki-hcp', 'ki-hcp-secret'], { ...oktaOutputs(), [OUTPUT_NAMES.clientSecret]: 'SENTINEL-hcp-secret' }),
+    });
+
+    const run = await runWorkflowStep(maskStep, project);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`::add-mask::${CLIENT_SECRET}\n::add-mask::SENTINEL-hcp-secret\n`);
+  });
+
+  it('masks nothing for a rotated environment, whose outputs hold no secret', async () => {
+    const outputs = deployedOutputs(rotatedAndOrganization, 'ki-rot', ['ki-rot', 'ki-rot-secret', 'ki-rot-555555555555'], oktaOutputs());
+    expect(outputs['ki-rot-secret']).toEqual({ [OUTPUT_NAMES.clientSecret]: ROTATED_CLIENT_SECRET_OUTPUT });
+
+    const run = await runWorkflowStep(maskStep, withOutputsFile(rotatedAndOrganization, outputs));
+
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: '' });
+  });
+
+  it("verifies a rotated environment's whole token flow with the secret read through Okta's management API", async () => {
+    const outputs = deployedOutputs(rotatedAndOrganization, 'ki-rot', ['ki-rot', 'ki-rot-secret', 'ki-rot-555555555555'], oktaOutputs());
+    const project = withOutputsFile(rotatedAndOrganization, outputs);
+
+    const run = await runWorkflowStep(verifyStep, project, { OKTA_ORG_URL: server.orgUrl, OKTA_API_TOKEN: MANAGEMENT_API_TOKEN });
+
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(run.stdout).toContain('Verifying stack "ki-rot" from key-insight.outputs.json');
+    expect(run.stdout).toContain("  PASS  Client secret read through Okta's management API (the app's newest ACTIVE secret)\n");
+    expect(run.stdout).toContain('All 13 checks passed.');
+    expect(run.stdout + run.stderr).not.toContain(CLIENT_SECRET);
+    expect(run.stdout + run.stderr).not.toContain(MANAGEMENT_API_TOKEN);
+  });
+
+  it('verifies the rest of a rotated environment without Okta credentials, naming the check it skipped', async () => {
+    const outputs = deployedOutputs(rotatedAndOrganization, 'ki-rot', ['ki-rot', 'ki-rot-secret', 'ki-rot-555555555555'], oktaOutputs());
+
+    const run = await runWorkflowStep(verifyStep, withOutputsFile(rotatedAndOrganization, outputs));
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("  SKIP  Client secret read through Okta's management API (the app's newest ACTIVE secret)\n        skipped: ");
+    expect(run.stdout).toContain('4 of 13 checks passed and none failed');
+  });
+
+  it('verifies each environment even when one fails, then fails', async () => {
+    const outputs = {
+      ...deployedOutputs(everyBackend, 'ki-prod', ['ki-prod', 'ki-prod-secret'], oktaOutputs()),
+      ...deployedOutputs(everyBackend, 'ki-hcp', ['ki-hcp', 'ki-hcp-secret'], { ...oktaOutputs(), [OUTPUT_NAMES.clientSecret]: 'SENTINEL-wrong-secret' }),
+    };
+
+    const run = await runWorkflowStep(verifyStep, withOutputsFile(everyBackend, outputs));
+
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('Verifying stack "ki-hcp"');
+    expect(run.stdout).toContain('Verifying stack "ki-prod"');
+    expect(run.stdout).toContain('::error::the client-credentials flow of ki-hcp failed verification (exit code 1)');
+    expect(run.stdout + run.stderr).not.toMatch(/SENTINEL-wrong-secret|SENTINEL-client-secret/);
+  });
+});
+
+describe('the pull-request plan, on the real synth', () => {
+  /**
+   * A RECORDING STAND-IN for terraform, first on PATH: S3 and HCP Terraform cannot be reached here, so
+   * the test sees which stacks the step plans, with which arguments and which tokens, not the plans.
+   */
+  function recordingTerraform(): { bin: string; log: string } {
+    const bin = tempDir('fake-terraform-');
+    const log = join(bin, 'calls.log');
+    writeFileSync(log, '');
+    writeFileSync(
+      join(bin, 'terraform'),
+      `#!/usr/bin/env bash\necho "$(basename "$PWD") $* tokens=$(env | grep -E '^(TF_TOKEN_[^=]*|TF_API_TOKEN|TF_PLAN_API_TOKEN)=' | sort | tr '\\n' ' ')" >> "${log}"\necho "planned $(basename "$PWD")"\n`,
+      { mode: 0o755 },
+    );
+    return { bin, log };
+  }
+
+  async function plan(env: Record<string, string>) {
+    const { bin, log } = recordingTerraform();
+    const planDir = tempDir('plans-');
+    const run = await runWorkflowStep(planStep, everyBackend, { PATH: `${bin}:${process.env.PATH}`, PLAN_DIR: planDir, ...env });
+    return { run, calls: readFileSync(log, 'utf8').split('\n').filter((line) => line !== ''), planDir };
+  }
+
+  it('skips the secret stacks, saying so, and gives HCP Terraform stacks TF_PLAN_API_TOKEN and nothing else', async () => {
+    const { run, calls, planDir } = await plan({ AWS_PLAN_ROLE_ARN: 'arn:aws:iam::111111111111:role/plan', TF_PLAN_API_TOKEN: 'SENTINEL-plan-token', TF_API_TOKEN: 'SENTINEL-deploy-token' });
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('::notice::not planned: ki-prod-secret: it holds the client secret, which a pull request must not be able to read\n');
+    expect(run.stdout).toContain('::notice::not planned: ki-hcp-secret: it holds the client secret');
+    expect(calls).toEqual([
+      'ki-hcp init -input=false -no-color tokens=TF_TOKEN_app_terraform_io=SENTINEL-plan-token ',
+      'ki-hcp plan -input=false -no-color tokens=TF_TOKEN_app_terraform_io=SENTINEL-plan-token ',
+      'ki-hcp-444444444444 init -input=false -no-color tokens=TF_TOKEN_app_terraform_io=SENTINEL-plan-token ',
+      'ki-hcp-444444444444 plan -input=false -no-color tokens=TF_TOKEN_app_terraform_io=SENTINEL-plan-token ',
+      'ki-preview init -input=false -no-color tokens=',
+      'ki-preview plan -input=false -no-color -lock=false tokens=',
+      ...['ki-prod', 'ki-prod-111111111111', 'ki-prod-222222222222', 'ki-prod-333333333333'].flatMap((stack) => [
+        `${stack} init -input=false -no-color tokens=`,
+        `${stack} plan -input=false -no-color -lock=false tokens=`,
+      ]),
+    ]);
+    expect(run.stdout).toContain('Planned 7 of 9 stacks.');
+    expect(readdirSync(planDir).sort()).toEqual(['ki-hcp-444444444444.txt', 'ki-hcp.txt', 'ki-preview.txt', 'ki-prod-111111111111.txt', 'ki-prod-222222222222.txt', 'ki-prod-333333333333.txt', 'ki-prod.txt']);
+    expect(readFileSync(join(planDir, 'ki-prod.txt'), 'utf8')).toBe('planned ki-prod\nplanned ki-prod\n');
+  });
+
+  it('skips HCP Terraform stacks with a notice without TF_PLAN_API_TOKEN, and every other stack without the plan role', async () => {
+    const { run, calls, planDir } = await plan({ AWS_PLAN_ROLE_ARN: '', TF_PLAN_API_TOKEN: '', TF_API_TOKEN: 'SENTINEL-deploy-token' });
+
+    expect(run.status).toBe(0);
+    expect(calls).toEqual([]);
+    expect(run.stdout).toContain(
+      '::notice::not planned: ki-hcp: its state is in HCP Terraform: set the repository secret TF_PLAN_API_TOKEN to a team token with plan permission to plan it (the deploy token TF_API_TOKEN is never used for pull requests)\n',
+    );
+    expect(run.stdout).toContain(
+      '::notice::not planned: ki-prod: set the repository variable AWS_PLAN_ROLE_ARN to a read-only AWS role to plan it (the deploy role is never used for pull requests)\n',
+    );
+    expect(run.stdout).toContain('Planned 0 of 9 stacks.');
+    expect(readdirSync(planDir)).toEqual([]);
+  });
+});
+
+describe('a step whose stacks folder is missing', () => {
+  it('says to synthesize first, with exit code 2', async () => {
+    const project = projectWith(EVERY_BACKEND);
+
+    const run = await runWorkflowStep(deployCheck, project);
 
     expect(run.status).toBe(2);
-    expect(run.calls).toEqual([]);
-    expect(run.stdout).toContain('::error::stacks input "ki-prod; curl evil.example" must be stack names or patterns');
-  });
-
-  it('masks every client secret in the outputs file right after the deploy, and prints nothing else', () => {
-    const run = runScript(script('deploy', 'Mask the client secrets'), {}, writeOutputs(DEPLOYED_OUTPUTS));
-
-    expect(run.status).toBe(0);
-    expect(run.stdout).toBe(`::add-mask::${SECRET_ONE}\n::add-mask::${SECRET_TWO}\n`);
-    expect(stepIndex('deploy', 'Mask the client secrets')).toBe(stepIndex('deploy', 'Deploy') + 1);
-  });
-
-  it('verifies each environment stack of the outputs file after the deploy, not the account stacks', () => {
-    const run = runScript(script('deploy', 'Verify the client-credentials flow of each environment'), {}, writeOutputs(DEPLOYED_OUTPUTS));
-
-    expect(run.status).toBe(0);
-    expect(run.calls).toEqual([
-      `npx key-insight verify --outputs-file ${OUTPUTS_FILE} --stack ki-dev`,
-      `npx key-insight verify --outputs-file ${OUTPUTS_FILE} --stack ki-prod`,
-    ]);
-    expect(stepIndex('deploy', 'Verify the client-credentials flow of each environment')).toBeGreaterThan(stepIndex('deploy', 'Deploy'));
-  });
-
-  it('verifies every environment even when one fails, then fails, without printing a secret', () => {
-    // GIVEN the check of the first environment fails
-    const run = runScript(
-      script('deploy', 'Verify the client-credentials flow of each environment'),
-      { FAKE_FAIL_WHEN: '--stack ki-dev' },
-      writeOutputs(DEPLOYED_OUTPUTS),
-    );
-
-    expect(run.status).toBe(1);
-    expect(run.calls).toHaveLength(2);
-    expect(run.stdout + run.stderr).not.toMatch(new RegExp(`${SECRET_ONE}|${SECRET_TWO}`));
-  });
-
-  it('deletes the outputs file as its last step, whatever happened before', () => {
-    const steps = job('deploy').steps;
-    const last = steps[steps.length - 1]!;
-
-    expect(last).toEqual({ name: 'Delete the outputs file', if: 'always()', run: `rm -f ${OUTPUTS_FILE}` });
+    expect(run.stderr).toBe(`key-insight-ci deploy-check: ${join(project, 'cdktf.out', 'manifest.json')} does not exist: run \`npx cdktf synth\` (or \`npm run synth\`) first\n`);
   });
 });

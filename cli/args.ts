@@ -40,19 +40,32 @@ export interface RotateSecretOptions extends StackSelection {
   readonly timeoutMs: number;
 }
 
+/** Default of --max-scan-age-hours: a daily scan that slipped by a day is still fine. */
+export const DEFAULT_MAX_SCAN_AGE_HOURS = 48;
+/** Upper bound for --max-scan-age-hours: a year. */
+export const MAX_SCAN_AGE_HOURS = 8760;
+
+export interface StatusOptions extends StackSelection {
+  readonly json: boolean;
+  /** A completed scan must have ended within this many hours. */
+  readonly maxScanAgeHours: number;
+  readonly timeoutMs: number;
+}
+
 export interface DiscoverOptions {
   /** @default - every stack of the configuration */
   readonly stack?: string;
 }
 
 export type Invocation =
-  | { readonly command: 'help'; readonly topic?: 'outputs' | 'verify' | 'rotate-secret' | 'discover' }
+  | { readonly command: 'help'; readonly topic?: 'outputs' | 'verify' | 'rotate-secret' | 'discover' | 'status' }
   | { readonly command: 'outputs'; readonly options: OutputsOptions }
   | { readonly command: 'verify'; readonly options: VerifyOptions }
   | { readonly command: 'rotate-secret'; readonly options: RotateSecretOptions }
-  | { readonly command: 'discover'; readonly options: DiscoverOptions };
+  | { readonly command: 'discover'; readonly options: DiscoverOptions }
+  | { readonly command: 'status'; readonly options: StatusOptions };
 
-const COMMANDS = 'key-insight outputs | verify | rotate-secret | discover';
+const COMMANDS = 'key-insight outputs | verify | rotate-secret | discover | status';
 
 const STACK_SELECTION_OPTIONS = {
   'outputs-file': { type: 'string' },
@@ -77,6 +90,13 @@ const VERIFY_OPTIONS = {
 const ROTATE_SECRET_OPTIONS = {
   ...STACK_SELECTION_OPTIONS,
   'show-secret': { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+const STATUS_OPTIONS = {
+  ...STACK_SELECTION_OPTIONS,
+  json: { type: 'boolean' },
+  'max-scan-age-hours': { type: 'string' },
   'timeout-ms': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -136,6 +156,19 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       if (values.stack !== undefined && values.stack.trim() === '') throw new UsageError('--stack is empty, but must name a stack');
       return { command, options: values.stack === undefined ? {} : { stack: values.stack } };
     }
+    case 'status': {
+      const values = parseOptions(command, rest, STATUS_OPTIONS);
+      if (values.help) return { command: 'help', topic: command };
+      return {
+        command,
+        options: {
+          ...stackSelection(values),
+          json: values.json ?? false,
+          maxScanAgeHours: maxScanAgeHours(values['max-scan-age-hours']),
+          timeoutMs: timeoutMs(values['timeout-ms']),
+        },
+      };
+    }
     default:
       throw new UsageError(`unknown command "${command}": use ${COMMANDS} (key-insight --help for more)`);
   }
@@ -184,6 +217,15 @@ function timeoutMs(value: string | undefined): number {
   const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!(parsed >= 1 && parsed <= MAX_TIMEOUT_MS)) {
     throw new UsageError(`--timeout-ms is set to "${value}", but must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  return parsed;
+}
+
+function maxScanAgeHours(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_SCAN_AGE_HOURS;
+  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(parsed >= 1 && parsed <= MAX_SCAN_AGE_HOURS)) {
+    throw new UsageError(`--max-scan-age-hours is set to "${value}", but must be a whole number of hours from 1 to ${MAX_SCAN_AGE_HOURS}`);
   }
   return parsed;
 }

@@ -1,4 +1,5 @@
-import { DEFAULT_TIMEOUT_MS } from './args';
+import { DEFAULT_MAX_SCAN_AGE_HOURS, DEFAULT_TIMEOUT_MS } from './args';
+import { ARMOR_DEFAULT_URL, ARMOR_ENV } from './status/armor-facts';
 
 export const ROTATE_SECRET_HELP = `key-insight rotate-secret start|finish|abort [--outputs-file F] [--stack S] [--show-secret] [--timeout-ms N]
 
@@ -31,4 +32,23 @@ so that the next deploy imports it instead of creating it anew. Reads the config
         in the account of the credentials, whose aws.accounts entry gets the block: run once per account
   --stack NAME   only this stack of the configuration (default: every stack)
 It says what it did not find or found more than once; exit code 1 then, 0 when everything was found.
+`;
+
+export const STATUS_HELP = `key-insight status [--outputs-file F] [--stack S] [--json] [--max-scan-age-hours N] [--timeout-ms N]
+
+Asks Key Insight, through the Fortanix Armor API it runs on, what it does with each deployed account:
+the connection whose role ARN is the account's role, whether it signs in with the Okta trust (OpenID
+Connect) or an access key, whether its scope fits (account with that account ID, or organization for an
+organization's management role), and its latest scan. For an organization it also checks every active
+member account that \`outputs --accounts\` lists (with AWS credentials that may list the organization)
+against the accounts the latest completed scan covered.
+Problems: no connection, an access key, a scope that does not fit, no completed scan within
+--max-scan-age-hours, a failed latest scan, a member account missing from the latest completed scan.
+  --json                  print {"accounts":[...]} only
+  --max-scan-age-hours N  how recent the latest completed scan must be (default ${DEFAULT_MAX_SCAN_AGE_HOURS})
+  --timeout-ms N          limit for each request (default ${DEFAULT_TIMEOUT_MS})
+Credentials: ${ARMOR_ENV.appId} and ${ARMOR_ENV.apiKey} (an Armor app's API key, never printed);
+${ARMOR_ENV.url}, default ${ARMOR_DEFAULT_URL} (North America: https://api.na.armor.fortanix.com).
+Plain http is refused except to loopback addresses.
+Exit codes: 0 no account has a problem, 1 one has or an Armor call failed, 2 usage error.
 `;

@@ -1,9 +1,10 @@
 import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation, type OutputsOptions } from './args';
-import { DISCOVER_HELP, ROTATE_SECRET_HELP } from './help-texts';
+import { DISCOVER_HELP, ROTATE_SECRET_HELP, STATUS_HELP } from './help-texts';
 import { EXIT_CODES } from './exit-codes';
 import { withOrganization } from './organization-outputs';
 import { renderOutputs } from './outputs-command';
 import { Redactor } from './redactor';
+import { ARMOR_ENV } from './status/armor-facts';
 import { INCLUDE_SENSITIVE_FLAG, loadSetup } from './stack-outputs';
 import { UsageError } from './usage-error';
 
@@ -15,15 +16,18 @@ Usage:
   key-insight verify  [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
   key-insight rotate-secret start|finish|abort [--outputs-file F] [--stack S] [--show-secret] [--timeout-ms N]
   key-insight discover [--stack NAME]
+  key-insight status  [--outputs-file F] [--stack S] [--json] [--max-scan-age-hours N] [--timeout-ms N]
 
-outputs, verify and rotate-secret read the file written by
+outputs, verify, rotate-secret and status read the file written by
   npx cdktf deploy <stack> --outputs-file ${DEFAULT_OUTPUTS_FILE} ${INCLUDE_SENSITIVE_FLAG}
 (default --outputs-file: ./${DEFAULT_OUTPUTS_FILE}). --stack picks the stack when the file holds several.
 
 discover reads the configuration (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names).
 rotate-secret and discover call Okta's management API with the Okta provider's credentials (OKTA_*).
+status asks Key Insight, through the Fortanix Armor API, about each account's connection and scans
+(${ARMOR_ENV.appId}, ${ARMOR_ENV.apiKey}, ${ARMOR_ENV.url}).
 
-Exit codes: 0 all good, 1 a check or an Okta call failed, 2 usage error (bad option, missing or malformed file, unknown stack, missing secret).
+Exit codes: 0 all good, 1 a check or an Okta or Armor call failed, 2 usage error (bad option, missing or malformed file, unknown stack, missing secret).
 `,
   outputs: `key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret] [--accounts]
 
@@ -35,12 +39,18 @@ Well-known URL, Scopes, and the role ARN of every AWS account of the stack.
   --show-secret    print the client secret (masked otherwise)
   --accounts       organization environments: list the member accounts' role ARNs by asking AWS
                    Organizations with your AWS credentials (honours AWS_ENDPOINT_URL_ORGANIZATIONS)
+When the configuration is at hand (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names), a
+warning on stderr names the configured accounts (not retired) that the outputs file lacks, and the
+stacks in the file that the configuration no longer has.
 `,
   verify: `key-insight verify [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
 
 Does the guide's token check: reads the Metadata URI, asks the token endpoint for a client-credentials
 token (client_secret_basic, the stack's scopes), and verifies the token against the published keys:
 signature, iss, aud, exp, scopes, client ID. Neither the secret nor the token is ever printed.
+With clientSecret "rotated" the outputs hold no secret: verify reads the app's newest ACTIVE secret
+through Okta's management API with the Okta provider's credentials (OKTA_*, as rotate-secret), in
+memory only; without them it runs the other checks, says which it skipped, and exits 0 unless one failed.
   --json           print a JSON report only
   --timeout-ms N   limit for each request (default ${DEFAULT_TIMEOUT_MS})
   --assume-role    also exchange the token with AWS STS AssumeRoleWithWebIdentity for every role ARN
@@ -49,6 +59,7 @@ Plain http is refused except to loopback addresses.
 `,
   'rotate-secret': ROTATE_SECRET_HELP,
   discover: DISCOVER_HELP,
+  status: STATUS_HELP,
 } as const;
 
 export interface Streams {
@@ -84,6 +95,10 @@ export async function main(argv: readonly string[], streams: Streams = processSt
         const { discoverCommand } = require('./discover') as typeof import('./discover');
         return await discoverCommand(invocation.options, redactor, print);
       }
+      case 'status': {
+        const { statusCommand } = require('./status/status-command') as typeof import('./status/status-command');
+        return await statusCommand(invocation.options, redactor, print);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -101,6 +116,10 @@ async function outputsCommand(options: OutputsOptions, redactor: Redactor, print
   const rendered = await withOrganization(renderOutputs(setup, options), setup, options);
   print.stdout(rendered.stdout);
   if (rendered.stderr !== '') print.stderr(rendered.stderr);
+  // Loaded on demand: reading the configuration compiles its schema, which only this step needs.
+  const { configurationDrift } = require('./configuration-drift') as typeof import('./configuration-drift');
+  const drift = configurationDrift(setup.outputsFile, setup.stackName);
+  if (drift !== '') print.stderr(drift);
   return rendered.exitCode;
 }
 

@@ -136,3 +136,24 @@ export function describeOktaError(error: unknown): string {
   }
   return String(error);
 }
+
+/**
+ * The app's newest ACTIVE client secret, as the okta_app_oauth data source picks it, read with Okta's
+ * List Client Secrets call. Every secret value in the answer is registered with the redactor before
+ * anything else is done with it; the value is returned to the caller only, never stored.
+ */
+export async function newestActiveSecret(
+  client: Client,
+  appId: string,
+  redactor: Redactor,
+): Promise<{ readonly id: string; readonly created: string; readonly value: string } | undefined> {
+  const active: Array<{ id: string; created: string; value: string }> = [];
+  for await (const secret of await client.applicationSSOPublicKeysApi.listOAuth2ClientSecrets({ appId })) {
+    if (secret === null) continue;
+    if (typeof secret.client_secret === 'string') redactor.addSecret(secret.client_secret);
+    if (secret.status === 'ACTIVE' && typeof secret.client_secret === 'string' && secret.client_secret !== '') {
+      active.push({ id: String(secret.id ?? ''), created: new Date(secret.created ?? 0).toISOString(), value: secret.client_secret });
+    }
+  }
+  return active.sort((a, b) => b.created.localeCompare(a.created))[0];
+}

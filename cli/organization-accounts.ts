@@ -25,7 +25,11 @@ const FALLBACK_REGION = 'us-east-1';
 
 /** Listing or calling AWS Organizations failed; the message says what to check. */
 export class OrganizationsError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The SDK found no AWS credentials at all (as opposed to credentials that were refused). */
+    public readonly noCredentials = false,
+  ) {
     super(message);
     this.name = 'OrganizationsError';
   }
@@ -64,7 +68,7 @@ export async function listMemberAccounts(targets: readonly string[]): Promise<Or
     return { managementAccountId, members: [...members.values()].sort((a, b) => a.accountId.localeCompare(b.accountId)) };
   } catch (error) {
     if (error instanceof OrganizationsError) throw error;
-    throw new OrganizationsError(describeError(error));
+    throw new OrganizationsError(describeError(error), error instanceof Error && error.name === 'CredentialsProviderError');
   } finally {
     client.destroy();
   }

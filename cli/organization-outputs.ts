@@ -11,11 +11,14 @@ import { OUTPUT_NAMES, readOutputsFile, type KeyInsightSetup } from './stack-out
 import { UsageError } from './usage-error';
 import { preview } from '../lib/preview';
 
-export interface OrganizationSetup {
+export interface OrganizationTargets {
   readonly stackSetName: string;
   readonly memberRoleName: string;
   readonly organizationalUnitIds: readonly string[];
-  /** The role in the deploying (management or delegated administrator) account; none with `managementRole: false`. */
+  /**
+   * The role in the deploying (management or delegated administrator) account.
+   * @default - absent when the environment stack has no aws_role_arn output (`managementRole: false`)
+   */
   readonly managementRoleArn?: string;
   /** `arn:<partition>:iam::<account id>:role/<member role name>`. */
   readonly memberRoleArnPattern: string;
@@ -26,8 +29,8 @@ const TARGET = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
 const PARTITION_OF_ARN = /^arn:(aws[a-z-]*):iam::\d{12}:role\//;
 const MEMBER_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::<account id>:role\/[\w+=,.@-]{1,64}$/;
 
-/** The organization outputs of the environment stack, or undefined when it onboards no organization. */
-export function readOrganization(setup: KeyInsightSetup): OrganizationSetup | undefined {
+/** The organization outputs of the environment stack, the management role being optional. */
+export function readOrganizationTargets(setup: KeyInsightSetup): OrganizationTargets | undefined {
   const file = readOutputsFile(setup.outputsFile) as Record<string, Record<string, unknown>>;
   const outputs = file[setup.stackName] ?? {};
   if (!(OUTPUT_NAMES.awsStackSetName in outputs)) return undefined;
@@ -50,7 +53,7 @@ export function readOrganization(setup: KeyInsightSetup): OrganizationSetup | un
   if (pattern === undefined && managementRole === undefined) {
     throw new UsageError(`stack "${setup.stackName}" has an ${OUTPUT_NAMES.awsStackSetName} output but no ${OUTPUT_NAMES.awsMemberRoleArnPattern}: write its outputs again with cdktf`);
   }
-  const partition = managementRole === undefined ? undefined : (PARTITION_OF_ARN.exec(managementRole.roleArn)?.[1] ?? 'aws');
+  const partition = (managementRole && PARTITION_OF_ARN.exec(managementRole.roleArn)?.[1]) ?? 'aws';
   return {
     stackSetName,
     memberRoleName,
@@ -60,7 +63,7 @@ export function readOrganization(setup: KeyInsightSetup): OrganizationSetup | un
   };
 }
 
-export function memberRoleArn(organization: OrganizationSetup, accountId: string): string {
+export function memberRoleArn(organization: Pick<OrganizationTargets, 'memberRoleArnPattern'>, accountId: string): string {
   return organization.memberRoleArnPattern.replace('<account id>', accountId);
 }
 
@@ -77,7 +80,7 @@ export async function withOrganization(
   setup: KeyInsightSetup,
   options: Pick<OutputsOptions, 'format' | 'accounts'>,
 ): Promise<OrganizationOutput> {
-  const organization = readOrganization(setup);
+  const organization = readOrganizationTargets(setup);
   if (organization === undefined) {
     if (options.accounts) {
       throw new UsageError(
@@ -111,7 +114,7 @@ export async function withOrganization(
   }
 }
 
-function organizationTable(organization: OrganizationSetup, accounts?: OrganizationAccounts): string {
+function organizationTable(organization: OrganizationTargets, accounts?: OrganizationAccounts): string {
   const lines = [
     `AWS Organization: StackSet "${organization.stackSetName}" creates the role "${organization.memberRoleName}" in every account of ${organization.organizationalUnitIds.join(', ')}`,
     ...(organization.managementRoleArn === undefined
@@ -138,7 +141,7 @@ function organizationTable(organization: OrganizationSetup, accounts?: Organizat
   return `\n${lines.join('\n')}\n`;
 }
 
-function organizationJson(organization: OrganizationSetup, accounts?: OrganizationAccounts) {
+function organizationJson(organization: OrganizationTargets, accounts?: OrganizationAccounts) {
   return {
     stackSetName: organization.stackSetName,
     organizationalUnitIds: organization.organizationalUnitIds,
@@ -155,7 +158,7 @@ function organizationJson(organization: OrganizationSetup, accounts?: Organizati
   };
 }
 
-function organizationEnv(organization: OrganizationSetup, accounts?: OrganizationAccounts): string {
+function organizationEnv(organization: OrganizationTargets, accounts?: OrganizationAccounts): string {
   const variables: Array<[string, string]> = [
     ['KEY_INSIGHT_STACK_SET_NAME', organization.stackSetName],
     ['KEY_INSIGHT_MEMBER_ROLE_NAME', organization.memberRoleName],

@@ -266,15 +266,15 @@ function secretFromFile(setup: KeyInsightSetup, action: 'finish'): string {
   const secret = setup.clientSecret;
   if (secret === undefined || secret === ROTATED_CLIENT_SECRET_OUTPUT) {
     throw new UsageError(
-      `rotate-secret ${action} checks the new secret from the ${OUTPUT_NAMES.clientSecret} output in ${setup.outputsFile}, but stack "${setup.stackName}" has none there: \`${COMMAND} start\` writes it (unless given --show-secret); nothing was changed`,
+      `rotate-secret ${action} checks the new secret from the ${OUTPUT_NAMES.clientSecret} output in ${setup.outputsFile}, but stack "${setup.clientSecretStack}" has none there: \`${COMMAND} start\` writes it (unless given --show-secret); nothing was changed`,
     );
   }
   return secret;
 }
 
 /**
- * Sets (or, with undefined, removes) the client_secret output of the stack that holds it (the environment
- * stack, or `<stack>-secret`) in the outputs file: written to a new file readable by its owner only, then
+ * Sets (or, with undefined, removes) the client_secret output of the stack that holds it (`<stack>-secret`)
+ * in the outputs file: written to a new file readable by its owner only, then
  * renamed over the old one, so that the file is never half-written.
  */
 function writeClientSecret(setup: KeyInsightSetup, secret: string | undefined): void {

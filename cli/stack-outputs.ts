@@ -36,8 +36,8 @@ export interface KeyInsightSetup {
   /** @default - absent when the file was written without the include-sensitive flag */
   readonly clientSecret?: string;
   /**
-   * The stack whose `client_secret` output holds the secret: the environment stack, or, for an
-   * environment with AWS accounts, `<stack>-secret`.
+   * The stack whose `client_secret` output holds the secret: the environment's `<stack>-secret` (or the
+   * environment stack, in a file written when that stack had the output).
    */
   readonly clientSecretStack: string;
   readonly metadataUri: string;
@@ -60,7 +60,7 @@ export function readOutputsFile(path: string): unknown {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new UsageError(
-        `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` for a deployed stack; for an environment with AWS accounts, name its <stack>-secret and <stack>-<account ID> stacks too), or name another file with --outputs-file`,
+        `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` for a deployed stack; name its <stack>-secret stack too, and its <stack>-<account ID> stacks when it has AWS accounts), or name another file with --outputs-file`,
       );
     }
     throw new UsageError(`cannot read outputs file ${path}: ${code ?? String(error)}`);
@@ -114,14 +114,11 @@ export function selectSetup(file: unknown, outputsFile: string, stack?: string):
 }
 
 /**
- * Which stack holds the client secret: the environment stack when it has the output, or when it has no
- * account stacks (it holds its AWS half, or onboards an organization); otherwise the environment's
- * `<stack>-secret`.
+ * Which stack holds the client secret: the environment's `<stack>-secret`, or the environment stack when
+ * it has the output itself (a file written before every environment had a secret stack).
  */
 function secretHolder(stacks: ReadonlyMap<string, Outputs>, stackName: string): string {
-  const outputs = stacks.get(stackName) ?? {};
-  const ownStack = [OUTPUT_NAMES.clientSecret, OUTPUT_NAMES.awsRoleArn, OUTPUT_NAMES.awsStackSetName].some((name) => name in outputs);
-  return ownStack ? stackName : secretStackName(stackName);
+  return OUTPUT_NAMES.clientSecret in (stacks.get(stackName) ?? {}) ? stackName : secretStackName(stackName);
 }
 
 function pickEnvironmentStack(environmentStacks: string[], allStacks: string[], outputsFile: string, requested?: string): string {

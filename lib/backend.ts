@@ -13,6 +13,16 @@ export function localStatePath(stackName: string): string {
   return `../../../terraform.${stackName}.tfstate`;
 }
 
+/** The object key of a stack's state in an environment's S3 bucket. */
+export function s3StateKey(keyPrefix: string, stackName: string): string {
+  return `${keyPrefix}/${stackName}.tfstate`;
+}
+
+/** The HCP Terraform workspace that holds a stack's state. */
+export function cloudWorkspaceName(workspacePrefix: string, stackName: string): string {
+  return `${workspacePrefix}${stackName}`;
+}
+
 /**
  * Gives a stack the backend its environment is configured with. Other stacks read this stack's
  * outputs through the returned backend's `getRemoteStateDataSource`, which has the same settings.
@@ -24,7 +34,7 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
     case 's3': {
       const s3 = new S3Backend(stack, {
         bucket: backend.bucket,
-        key: `${backend.keyPrefix}/${stackName}.tfstate`,
+        key: s3StateKey(backend.keyPrefix, stackName),
         region: backend.region,
         encrypt: true,
         kmsKeyId: backend.kmsKeyId,
@@ -38,7 +48,7 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
       return new CloudBackend(stack, {
         organization: backend.organization,
         hostname: backend.hostname,
-        workspaces: new NamedCloudWorkspace(`${backend.workspacePrefix}${stackName}`, backend.project),
+        workspaces: new NamedCloudWorkspace(cloudWorkspaceName(backend.workspacePrefix, stackName), backend.project),
       });
   }
 }

@@ -2,16 +2,24 @@ import { Construct } from 'constructs';
 import type { KeyInsightConfig } from './config';
 import { AwsAccountStack, ClientSecretStack, KeyInsightStack } from './key-insight-stack';
 
+export interface SynthOptions {
+  /**
+   * A plan-only synth (`KEY_INSIGHT_PLAN_ONLY=1`), for pull-request plans: account stacks plan before
+   * their environment is deployed, and none of them can be applied (lib/plan-only.ts).
+   * @default false
+   */
+  readonly planOnly?: boolean;
+}
+
 /**
- * Every environment of the configuration: its stack, and with AWS accounts one stack per account and
- * one for the client secret.
+ * Every environment of the configuration: its stack, the stack of its client secret, and with AWS
+ * accounts one stack per account.
  */
-export function addEnvironments(scope: Construct, config: KeyInsightConfig): KeyInsightStack[] {
+export function addEnvironments(scope: Construct, config: KeyInsightConfig, options: SynthOptions = {}): KeyInsightStack[] {
   return config.stacks.map((environment) => {
     const stack = new KeyInsightStack(scope, environment);
-    if (!environment.aws.accounts) return stack;
     new ClientSecretStack(scope, stack);
-    for (const account of environment.aws.accounts) {
+    for (const account of environment.aws.accounts ?? []) {
       new AwsAccountStack(scope, {
         environment,
         accountId: account.accountId,
@@ -20,6 +28,7 @@ export function addEnvironments(scope: Construct, config: KeyInsightConfig): Key
         retired: account.retired,
         adopt: account.adopt?.aws,
         environmentStack: stack,
+        planOnly: options.planOnly,
       });
     }
     return stack;

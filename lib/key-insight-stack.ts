@@ -9,10 +9,11 @@ import { partitionOfRegion } from './aws-regions';
 import { configureBackend } from './backend';
 import { ROTATED_CLIENT_SECRET_OUTPUT } from './client-secret-mode';
 import type { StackConfig } from './config';
-import { OKTA_PROVIDER_VERSION } from './okta-facts';
 import { OktaClientCredentials } from './okta-client-credentials';
 import { OrganizationStackSet } from './organization-stack-set';
 import { OUTPUT_NAMES } from './outputs';
+import { planOnlyEnvironmentOutputs, refuseEveryApply } from './plan-only';
+import { pinProvider } from './provider-versions';
 import { accountStackName, defaultRoleName, secretStackName } from './stack-names';
 import { ORGANIZATION_READ_ACTIONS } from './trust-policy';
 
@@ -38,18 +39,9 @@ function holdsAwsHalf(environment: StackConfig): boolean {
 }
 
 /**
- * The stack whose state holds the client secret. Account stacks read the environment stack's state,
- * and Terraform keeps every output a `terraform_remote_state` reads, so with accounts the secret is read
- * in a stack of its own that nothing reads.
- */
-export function clientSecretStackName(environment: StackConfig): string {
-  return environment.aws.accounts ? secretStackName(environment.name) : environment.name;
-}
-
-/**
  * The sensitive `client_secret` output, read by the `okta_app_oauth` data source: the app's newest active
- * secret. The app itself keeps no secret in state (`omit_secret`), so this stack's state is the only one
- * that holds it.
+ * secret. The app itself keeps no secret in state (`omit_secret`), so the secret stack's state is the only
+ * one that holds it.
  */
 function addClientSecret(stack: TerraformStack, clientId: string): void {
   const app = new DataOktaAppOauth(stack, 'AppSecret', { id: clientId });
@@ -74,13 +66,13 @@ function addRotatedClientSecretNote(stack: TerraformStack): void {
 function addOktaProvider(stack: TerraformStack): void {
   // Credentials come from OKTA_* variables at plan time, never from here.
   new OktaProvider(stack, 'okta', {});
-  stack.addOverride('terraform.required_providers.okta.version', OKTA_PROVIDER_VERSION);
+  pinProvider(stack, 'okta');
 }
 
 /**
- * One environment's Okta half: the client-credentials setup and the outputs Key Insight is given.
- * Without `aws.accounts` it also holds the AWS half, in the account its credentials belong to, and the
- * client secret.
+ * One environment's Okta half: the client-credentials setup and the public outputs Key Insight is given.
+ * Without `aws.accounts` it also holds the AWS half, in the account its credentials belong to. It holds
+ * no client secret, in outputs or data sources: the other stacks of the environment read its state.
  */
 export class KeyInsightStack extends SelfContainedStack {
   public readonly environment: StackConfig;
@@ -112,7 +104,10 @@ export class KeyInsightStack extends SelfContainedStack {
       [OUTPUT_NAMES.scopes]: { value: this.okta.scopeNames, description: 'The scopes to request: Key Insight\'s Scopes.' },
     };
 
-    if (!config.aws.accounts) new AwsProvider(this, 'aws', { region: config.aws.region });
+    if (!config.aws.accounts) {
+      new AwsProvider(this, 'aws', { region: config.aws.region });
+      pinProvider(this, 'aws');
+    }
     if (holdsAwsHalf(config)) {
       this.aws = new AwsOidcTrust(
         this,
@@ -131,18 +126,15 @@ export class KeyInsightStack extends SelfContainedStack {
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }
-    if (clientSecretStackName(config) === config.name) {
-      if (config.okta.app.clientSecret === 'rotated') addRotatedClientSecretNote(this);
-      else addClientSecret(this, this.okta.clientId);
-    }
   }
 }
 
 /**
- * The client secret of an environment with account stacks (`<stack>-secret`): the `okta_app_oauth` data
- * source and the `client_secret` output, and nothing that another stack reads. It finds the app by the
- * client ID the environment stack publishes, so it is deployed after it. With `clientSecret: "rotated"`
- * it holds only the output that says where the secret comes from.
+ * The client secret of an environment (`<stack>-secret`): the `okta_app_oauth` data source and the
+ * `client_secret` output, and nothing that another stack reads. Every environment has one, so the
+ * secret is never in a state that another stack reads, nor in a state a plan that skips this stack
+ * reads. It finds the app by the client ID the environment stack publishes, so it is deployed after it.
+ * With `clientSecret: "rotated"` it holds only the output that says where the secret comes from.
  */
 export class ClientSecretStack extends SelfContainedStack {
   public readonly environment: StackConfig;
@@ -188,6 +180,12 @@ export interface AwsAccountStackProps {
   readonly adopt?: AwsAdoption;
   /** The environment's stack, whose published issuer and client ID the trust names. */
   readonly environmentStack: KeyInsightStack;
+  /**
+   * Whether this is a plan-only synth (`KEY_INSIGHT_PLAN_ONLY=1`): the stack can plan with placeholder
+   * values before its environment stack is deployed, and refuses every apply (lib/plan-only.ts).
+   * @default false
+   */
+  readonly planOnly?: boolean;
 }
 
 /** One AWS account's OIDC provider, role and scanning policy, in a stack of its own. */
@@ -209,20 +207,20 @@ export class AwsAccountStack extends SelfContainedStack {
         ? [{ roleArn: props.assumeRoleArn, sessionName: 'key-insight-deploy' }]
         : undefined,
     });
+    pinProvider(this, 'aws');
     if (props.retired) return;
 
     // A remote state of the environment stack, which holds no secret, rather than a cdktf cross-stack
     // reference: the same values, without the cost of resolving references across a thousand stacks.
     const published = readEnvironmentOutputs(this, props.environmentStack);
+    const { issuer, clientId } = props.planOnly
+      ? planOnlyEnvironmentOutputs(this, published)
+      : { issuer: published.getString(OUTPUT_NAMES.issuer), clientId: published.getString(OUTPUT_NAMES.clientId) };
     this.aws = new AwsOidcTrust(
       this,
       'Aws',
       {
-        ...awsProps(props.environment, {
-          issuerUrl: published.getString(OUTPUT_NAMES.issuer),
-          clientId: published.getString(OUTPUT_NAMES.clientId),
-          audience: props.environment.okta.authorizationServer.audience,
-        }),
+        ...awsProps(props.environment, { issuerUrl: issuer, clientId, audience: props.environment.okta.authorizationServer.audience }),
         account: { partition: partitionOfRegion(props.region), accountId: props.accountId },
       },
     );
@@ -231,6 +229,7 @@ export class AwsAccountStack extends SelfContainedStack {
       new TerraformOutput(this, outputName, output);
     }
     this.addDependency(props.environmentStack);
+    if (props.planOnly) refuseEveryApply(this);
   }
 }
 

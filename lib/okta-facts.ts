@@ -20,13 +20,6 @@ export const OKTA_RESERVED_SCOPES: readonly string[] = [
 export const OKTA_METADATA_PATH = '/.well-known/oauth-authorization-server';
 export const OKTA_TOKEN_PATH = '/v1/token';
 
-/**
- * The okta/okta provider line the stack is pinned to. @cdktf/provider-okta 14.1.1 was generated from
- * 4.20.0, which fails to create API Services apps in many orgs (terraform-provider-okta issues 2295 and
- * 2370, fixed in 5.2.0 by PR 2403). The five resources used here only gained attributes since.
- */
-export const OKTA_PROVIDER_VERSION = '~> 6.12';
-
 /** Okta's value for an access policy that covers every client of the authorization server. */
 export const ALL_CLIENTS = 'ALL_CLIENTS';
 

@@ -29,8 +29,8 @@ export function scanningPolicyName(roleName: string): string {
 }
 
 /**
- * The stack that reads an environment's client secret when the environment has account stacks: they
- * read the environment stack's state, which therefore holds no secret.
+ * The stack that reads an environment's client secret, in every environment: the other stacks read the
+ * environment stack's state, which therefore holds no secret.
  */
 export function secretStackName(environmentName: string): string {
   return `${environmentName}-secret`;

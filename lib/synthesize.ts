@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Annotations, App, TerraformAsset, TerraformStack } from 'cdktf';
 import { DEFAULT_CONFIG_FILE, refusal, type KeyInsightConfig } from './config';
-import { addEnvironments } from './key-insight-app';
+import { addEnvironments, type SynthOptions } from './key-insight-app';
+import { PLAN_ONLY_VARIABLE } from './plan-only';
+import { copyLockFile } from './provider-lock';
 import { Finding, acknowledgementProblems, formatFinding, reviewApp } from './review';
 import { adoptionsDeployed, overrideFiles } from './review/workspace';
 import { isProjectStackName } from './stack-names';
@@ -121,15 +123,16 @@ function withoutTokenStackTraces<T>(build: () => T): T {
 /**
  * Checks the acknowledgements, builds every environment's stacks, reviews them all, checks that no
  * stack left out still has local state holding resources, runs the constructs' validations, and only
- * then writes cdktf.out, so that a refused synth leaves the previous output as it was. Give it an App
+ * then writes cdktf.out, so that a refused synth leaves the previous output as it was; then copies the
+ * project's committed provider lock file, if any, into every stack folder. Give it an App
  * made with `skipValidation: true`, or cdktf runs the validations a second time while writing. `source`
  * names the configuration file in messages. Returns the warnings, also added as annotations (which the
  * cdktf CLI prints).
  */
-export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_CONFIG_FILE): string[] {
+export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_CONFIG_FILE, options: SynthOptions = {}): string[] {
   const acknowledgements = acknowledgementProblems(config);
   if (acknowledgements.length > 0) throw refusal(source, acknowledgements.map((line) => `  - ${line}`));
-  withoutTokenStackTraces(() => addEnvironments(app, config));
+  withoutTokenStackTraces(() => addEnvironments(app, config, options));
   const assets = app.node.findAll().filter((construct) => construct instanceof TerraformAsset);
   if (assets.length > 0) throw new AssetRefusal(assets.map((asset) => asset.node.path));
   const findings = reviewApp(app);
@@ -137,18 +140,33 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
   if (errors.length > 0) throw new ReviewRefusal(errors);
   const synthesized = new Set(app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id));
   // Local state lives beside cdktf.out (lib/backend.ts localStatePath): at the project root.
-  const stateDir = dirname(resolve(app.outdir));
-  const orphaned = orphanedStates(stateDir, synthesized);
+  const projectRoot = dirname(resolve(app.outdir));
+  const orphaned = orphanedStates(projectRoot, synthesized);
   if (orphaned.length > 0) throw new StateRefusal(orphaned);
   const invalid = validationProblems(app);
   if (invalid.length > 0) throw new ValidationRefusal(invalid);
   // Both synth paths (the cdktf CLI and scripts/app.cjs) keep the folders of the stacks they write, files they did not write included.
-  findings.push(...adoptionsDeployed(app, stateDir), ...overrideFiles(app, resolve(app.outdir)));
+  findings.push(...adoptionsDeployed(app, projectRoot), ...overrideFiles(app, resolve(app.outdir)));
   const warnings = findings.map((warning) => {
     const message = formatFinding(warning);
     Annotations.of(warning.stack).addWarning(message);
     return message;
   });
   app.synth();
+  copyLockFile(projectRoot, app.outdir, synthesized);
   return warnings;
+}
+
+/**
+ * The synth's options from the environment: `KEY_INSIGHT_PLAN_ONLY=1` selects the plan-only synth;
+ * unset or empty, the synth whose output may be deployed. Any other value is refused, so that a typo
+ * never silently gives a pull-request plan the deploy synth, or a deploy the plan-only one.
+ */
+export function synthOptionsFromEnvironment(env: NodeJS.ProcessEnv): SynthOptions {
+  const value = env[PLAN_ONLY_VARIABLE];
+  if (value === undefined || value === '') return { planOnly: false };
+  if (value === '1') return { planOnly: true };
+  throw new SynthRefusal(
+    `${PLAN_ONLY_VARIABLE} is ${JSON.stringify(value)}, but must be "1" (a plan-only synth, for pull-request plans) or unset (a synth that can be deployed); nothing was written`,
+  );
 }

@@ -14,7 +14,7 @@ describe('main', () => {
 
     expect(result.exitCode).toBe(EXIT_CODES.ok);
     expect(result.stdout).toContain('key-insight outputs [--outputs-file F] [--stack S] [--format table|json|env] [--show-secret]');
-    expect(result.stdout).toContain('Exit codes: 0 all good, 1 a check or an Okta call failed, 2 usage error');
+    expect(result.stdout).toContain('Exit codes: 0 all good, 1 a check or an Okta or Armor call failed, 2 usage error');
     expect(result.stderr).toBe('');
   });
 
@@ -25,11 +25,19 @@ describe('main', () => {
     expect(result.stdout).toContain('--timeout-ms N   limit for each request (default 10000)');
   });
 
+  it("prints status's help, naming the Armor variables and the default scan age", async () => {
+    const result = await run(['status', '--help']);
+
+    expect(result.exitCode).toBe(EXIT_CODES.ok);
+    expect(result.stdout).toContain('--max-scan-age-hours N  how recent the latest completed scan must be (default 48)');
+    expect(result.stdout).toContain('Credentials: FORTANIX_ARMOR_APP_ID and FORTANIX_ARMOR_API_KEY');
+  });
+
   it('answers a missing command with exit code 2 on stderr', async () => {
     const result = await run([]);
 
     expect(result.exitCode).toBe(EXIT_CODES.usage);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('key-insight: missing command: key-insight outputs | verify | rotate-secret | discover (key-insight --help for more)\n');
+    expect(result.stderr).toBe('key-insight: missing command: key-insight outputs | verify | rotate-secret | discover | status (key-insight --help for more)\n');
   });
 });

@@ -13,12 +13,13 @@ const ACCOUNT_A = '111111111111';
 const ACCOUNT_B = '222222222222';
 const roleArn = (account: string) => `arn:aws:iam::${account}:role/FortanixKeyInsight`;
 
-/** A single-account environment: the role lives in the environment stack itself. */
-const singleAccount = {
-  'ki-dev': { ...environmentOutputs(ISSUER), aws_role_arn: roleArn(ACCOUNT_A), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_A}:oidc-provider/x` },
-};
-
 const { client_secret: clientSecret, ...published } = environmentOutputs(ISSUER);
+
+/** A single-account environment: the role lives in the environment stack itself, the client secret in <environment stack>-secret. */
+const singleAccount = {
+  'ki-dev': { ...published, aws_role_arn: roleArn(ACCOUNT_A), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_A}:oidc-provider/x` },
+  'ki-dev-secret': { client_secret: clientSecret },
+};
 
 /**
  * A multi-account environment: one stack per account, named <environment stack>-<account ID>, and the
@@ -31,7 +32,7 @@ const multiAccount = {
   [accountStackName('ki-prod', ACCOUNT_A)]: { aws_role_arn: roleArn(ACCOUNT_A), aws_oidc_provider_arn: `arn:aws:iam::${ACCOUNT_A}:oidc-provider/x` },
 };
 
-const { client_secret: _omitted, ...withoutSecret } = singleAccount['ki-dev'];
+const withoutSecret = singleAccount['ki-dev'];
 
 afterAll(removeTempDirs);
 
@@ -69,7 +70,7 @@ Check the token flow first: npx key-insight verify
 
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain(
-      '  Client Secret   not in key-insight.outputs.json, which was written without sensitive outputs; run: npx cdktf output ki-dev --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n',
+      '  Client Secret   not in key-insight.outputs.json, which was written without sensitive outputs; run: npx cdktf output ki-dev ki-dev-secret --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n',
     );
   });
 
@@ -209,7 +210,7 @@ Check the token flow first: npx key-insight verify
 
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe(
-      'key-insight: outputs file key-insight.outputs.json does not exist: write it with `npx cdktf deploy <stack> --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs` (or `cdktf output` for a deployed stack; for an environment with AWS accounts, name its <stack>-secret and <stack>-<account ID> stacks too), or name another file with --outputs-file\n',
+      'key-insight: outputs file key-insight.outputs.json does not exist: write it with `npx cdktf deploy <stack> --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs` (or `cdktf output` for a deployed stack; name its <stack>-secret stack too, and its <stack>-<account ID> stacks when it has AWS accounts), or name another file with --outputs-file\n',
     );
   });
 

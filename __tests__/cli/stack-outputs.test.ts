@@ -17,26 +17,38 @@ const environment = {
 };
 
 describe('selectSetup', () => {
-  it('reads every output of the only environment stack', () => {
-    expect(selectSetup({ dev: environment }, FILE)).toEqual({
+  it('reads every output of the only environment stack, and the client secret from its <stack>-secret', () => {
+    const { client_secret: _secret, ...published } = environment;
+    const file = { dev: { ...published, aws_role_arn: roleArn('333333333333') }, 'dev-secret': { client_secret: 'SENTINEL-secret' } };
+
+    expect(selectSetup(file, FILE)).toEqual({
       outputsFile: FILE,
       stackName: 'dev',
       clientId: '0oa1',
       clientSecret: 'SENTINEL-secret',
-      clientSecretStack: 'dev',
+      clientSecretStack: 'dev-secret',
       metadataUri: environment.metadata_uri,
       issuer: ISSUER,
       tokenEndpoint: environment.token_endpoint,
       audience: 'api://ki',
       scopes: ['ki.read', 'ki.list'],
-      awsRoles: [],
+      awsRoles: [{ accountId: '333333333333', roleArn: roleArn('333333333333'), stackName: 'dev' }],
     });
   });
 
-  it('leaves the secret undefined when the file was written without sensitive outputs', () => {
+  it('names <stack>-secret as the place of the secret of an environment without accounts, when the file was written without it', () => {
     const { client_secret: _omitted, ...withoutSecret } = environment;
 
-    expect(selectSetup({ dev: withoutSecret }, FILE)).not.toHaveProperty('clientSecret');
+    const setup = selectSetup({ dev: { ...withoutSecret, aws_role_arn: roleArn('333333333333') } }, FILE);
+
+    expect(setup).not.toHaveProperty('clientSecret');
+    expect(setup.clientSecretStack).toBe('dev-secret');
+  });
+
+  it('reads the secret from the environment stack in a file written when that stack had the client_secret output', () => {
+    const setup = selectSetup({ dev: environment }, FILE);
+
+    expect([setup.clientSecret, setup.clientSecretStack]).toEqual(['SENTINEL-secret', 'dev']);
   });
 
   describe('an environment with accounts', () => {

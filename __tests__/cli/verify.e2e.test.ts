@@ -172,7 +172,7 @@ describe('key-insight verify against an Okta-like authorization server', () => {
     checkLine(run, 'PASS', "Token signature verifies against the server's published keys (jwks_uri)");
   });
 
-  it('stops with exit code 2 and names the cdktf flag when the outputs file has no client secret', async () => {
+  it("stops with exit code 2 and names the cdktf flag and the environment's secret stack when the outputs file has no client secret", async () => {
     const { [OUTPUT_NAMES.clientSecret]: _omitted, ...withoutSecret } = mainOutputs();
 
     const run = await verify({ ...withoutSecret, aws_role_arn: roleArn(ACCOUNT_A) });
@@ -180,7 +180,7 @@ describe('key-insight verify against an Okta-like authorization server', () => {
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      'key-insight: stack "ki-dev" in key-insight.outputs.json has no client_secret: the file was written without sensitive outputs; run: npx cdktf output ki-dev --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n',
+      'key-insight: stack "ki-dev-secret" in key-insight.outputs.json has no client_secret: the file was written without sensitive outputs; run: npx cdktf output ki-dev ki-dev-secret --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n',
     );
   });
 

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { parseConfig } from '../../lib/config';
-import { addEnvironments } from '../../lib/key-insight-app';
+import { addEnvironments, type SynthOptions } from '../../lib/key-insight-app';
 
 export type TerraformJson = {
   resource?: Record<string, Record<string, any>>;
   data?: Record<string, Record<string, any>>;
   output?: Record<string, any>;
+  variable?: Record<string, any>;
   provider?: Record<string, any[]>;
   terraform?: any;
 };
@@ -19,9 +20,9 @@ export type TerraformJson = {
  * helpers do not call): cdktf's import-block check runs `terraform version`, and unit tests start no
  * process.
  */
-export function synthConfig(input: unknown): Record<string, TerraformJson> {
+export function synthConfig(input: unknown, options: SynthOptions = {}): Record<string, TerraformJson> {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'cdktf.outdir.')), stackTraces: false, skipValidation: true });
-  addEnvironments(app, parseConfig(input));
+  addEnvironments(app, parseConfig(input), options);
   return synthStacks(app);
 }
 

@@ -58,26 +58,7 @@ export function terraformFolder(config: object, name = 'stack'): TerraformRun {
   const dir = join(root, 'cdktf.out', 'stacks', name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config, null, 2));
-  const cliConfig = join(root, 'terraform.tfrc');
-  writeFileSync(
-    cliConfig,
-    [
-      `plugin_cache_dir = "${PROVIDER_MIRROR}"`,
-      'plugin_cache_may_break_dependency_lock_file = true',
-      'provider_installation {',
-      `  filesystem_mirror {\n    path    = "${PROVIDER_MIRROR}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }`,
-      '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }',
-      '}',
-    ].join('\n'),
-  );
-  const env = {
-    PATH: process.env.PATH,
-    HOME: root,
-    TF_CLI_CONFIG_FILE: cliConfig,
-    TF_IN_AUTOMATION: '1',
-    CHECKPOINT_DISABLE: '1',
-    ...OFFLINE_AWS_ENV,
-  };
+  const env = offlineTerraformEnv(root);
   return {
     root,
     dir,
@@ -90,6 +71,34 @@ export function terraformFolder(config: object, name = 'stack'): TerraformRun {
         throw new Error(`terraform ${args.join(' ')} failed (${failed.code}):\n${failed.stderr}\n${failed.stdout}`);
       }
     },
+  };
+}
+
+/**
+ * The environment for running Terraform offline with `root` as its home: a CLI config written there that
+ * installs hashicorp/aws from the mirror (linked, not copied) and nothing from the network, and fake AWS
+ * credentials.
+ */
+export function offlineTerraformEnv(root: string): NodeJS.ProcessEnv {
+  const cliConfig = join(root, 'terraform.tfrc');
+  writeFileSync(
+    cliConfig,
+    [
+      `plugin_cache_dir = "${PROVIDER_MIRROR}"`,
+      'plugin_cache_may_break_dependency_lock_file = true',
+      'provider_installation {',
+      `  filesystem_mirror {\n    path    = "${PROVIDER_MIRROR}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }`,
+      '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }',
+      '}',
+    ].join('\n'),
+  );
+  return {
+    PATH: process.env.PATH,
+    HOME: root,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: '1',
+    CHECKPOINT_DISABLE: '1',
+    ...OFFLINE_AWS_ENV,
   };
 }
 

@@ -114,19 +114,23 @@ describe('adopting a setup made by hand', () => {
 describe('the client secret mode', () => {
   const appOf = (stack: TerraformJson) => Object.values(stack.resource!.okta_app_oauth)[0];
 
-  it('"rotated" leaves out the data source and makes client_secret a plain sentence', () => {
-    const stack = synthConfig({ stacks: [withValue(minimalStack(), 'okta.app.clientSecret', 'rotated')] })['ki-test']!;
-    expect(stack.data?.okta_app_oauth).toBeUndefined();
+  it('"rotated" leaves out the data source and makes client_secret a plain sentence, in the secret stack', () => {
+    const stacks = synthConfig({ stacks: [withValue(minimalStack(), 'okta.app.clientSecret', 'rotated')] });
+    const stack = stacks['ki-test-secret']!;
+    expect(stack.data).toBeUndefined();
+    expect(stacks['ki-test'].output!.client_secret).toBeUndefined();
     expect(stack.output!.client_secret).toEqual({
       value: ROTATED_CLIENT_SECRET_OUTPUT,
       description: "Where to get the Okta app's client secret (Key Insight's Client Secret): no Terraform state holds it.",
     });
   });
 
-  it('"terraform" (the default) reads the secret with the data source into a sensitive output', () => {
-    const stack = synthConfig({ stacks: [minimalStack()] })['ki-test']!;
+  it('"terraform" (the default) reads the secret with the data source into a sensitive output, in the secret stack', () => {
+    const stacks = synthConfig({ stacks: [minimalStack()] });
+    const stack = stacks['ki-test-secret']!;
     expect(Object.keys(stack.data!.okta_app_oauth)).toHaveLength(1);
     expect(stack.output!.client_secret.sensitive).toBe(true);
+    expect(stacks['ki-test'].data).toBeUndefined();
   });
 
   it('"rotated" with accounts keeps <env>-secret free of any data source', () => {

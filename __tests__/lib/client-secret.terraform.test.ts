@@ -3,8 +3,9 @@
  *
  * The environment stack's state and the secret stack's state are written by the test, as the two
  * synthesized stacks would leave them (there is no Okta provider here to deploy them): the environment
- * stack's holds its public outputs, the secret stack's holds a sentinel secret in its okta_app_oauth
- * data source and its client_secret output. An account stack, synthesized by the project, then runs
+ * stack's holds a value for every output it declares (the sentinel secret for a client_secret output,
+ * were there one), the secret stack's holds the sentinel in its okta_app_oauth data source and its
+ * client_secret output. An account stack, synthesized by the project, then runs
  * `terraform apply -refresh-only`, which reads its data sources and writes its state without creating
  * anything in AWS.
  */
@@ -26,11 +27,17 @@ function state(lineage: string, outputs: Record<string, unknown>, resources: unk
   return JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage, outputs, resources });
 }
 
-/** The environment stack's state: every output the synthesized stack declares, none of them sensitive. */
+/**
+ * The environment stack's state, as its deploy would leave it: a value for every output the synthesized
+ * stack declares. A client_secret output, if the stack declared one, would hold the secret: the sentinel.
+ */
 function environmentState(environment: TerraformJson): string {
-  const values: Record<string, string> = { issuer: ISSUER, client_id: CLIENT_ID };
+  const values: Record<string, string> = { issuer: ISSUER, client_id: CLIENT_ID, client_secret: SENTINEL };
   const outputs = Object.fromEntries(
-    Object.keys(environment.output!).map((name) => [name, { value: values[name] ?? `placeholder ${name}`, type: 'string' }]),
+    Object.keys(environment.output!).map((name) => [
+      name,
+      { value: values[name] ?? `placeholder ${name}`, type: 'string', ...(environment.output![name].sensitive ? { sensitive: true } : {}) },
+    ]),
   );
   return state('test-environment', outputs);
 }
@@ -57,6 +64,11 @@ function offline(stack: TerraformJson): TerraformJson {
   const [{ region }] = stack.provider!.aws;
   return { ...rest, provider: { aws: [{ region, ...OFFLINE_AWS_PROVIDER }] } };
 }
+
+it('is given an environment stack that declares no client secret, in outputs or data sources', () => {
+  expect(Object.keys(stacks['ki-prod'].output!)).not.toContain('client_secret');
+  expect(stacks['ki-prod'].data).toBeUndefined();
+});
 
 const refresh = () => folder.run(['apply', '-refresh-only', '-auto-approve', '-input=false']);
 

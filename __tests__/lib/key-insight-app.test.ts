@@ -22,10 +22,12 @@ function resourceTypes(stack: TerraformJson): string[] {
 
 describe('an environment without accounts', () => {
   const stacks = synthConfig(configWith(minimalStack({ name: 'ki-one' })));
+  const environment = stacks['ki-one'];
+  const secret = stacks['ki-one-secret'];
 
-  it('is a single stack holding both halves, every output and the client secret', () => {
-    expect(Object.keys(stacks)).toEqual(['ki-one']);
-    expect(resourceTypes(stacks['ki-one'])).toEqual([
+  it("is the environment's stack, holding both halves and the public outputs, and the client secret's stack", () => {
+    expect(Object.keys(stacks)).toEqual(['ki-one', 'ki-one-secret']);
+    expect(resourceTypes(environment)).toEqual([
       'aws_iam_openid_connect_provider',
       'aws_iam_policy',
       'aws_iam_role',
@@ -36,8 +38,21 @@ describe('an environment without accounts', () => {
       'okta_auth_server_policy_rule',
       'okta_auth_server_scope',
     ]);
-    expect(userOutputs(stacks['ki-one'])).toEqual([...AWS_OUTPUTS, ...OKTA_OUTPUTS, 'client_secret'].sort());
-    expect(Object.keys(stacks['ki-one'].data!)).toEqual(['okta_app_oauth']);
+    expect(userOutputs(environment)).toEqual([...AWS_OUTPUTS, ...OKTA_OUTPUTS].sort());
+    expect(resourceTypes(secret)).toEqual([]);
+    expect(userOutputs(secret)).toEqual(['client_secret']);
+  });
+
+  it('gives the environment stack no data source: its state holds no secret', () => {
+    expect(environment.data).toBeUndefined();
+  });
+
+  it('reads the secret in the secret stack, by the client ID the environment stack publishes', () => {
+    expect(Object.keys(secret.data!).sort()).toEqual(['okta_app_oauth', 'terraform_remote_state']);
+    expect(secret.data!.terraform_remote_state.environment.config).toEqual({ path: '../../../terraform.ki-one.tfstate' });
+    expect(secret.data!.okta_app_oauth.AppSecret.id).toBe('${data.terraform_remote_state.environment.outputs.client_id}');
+    expect(secret.output!.client_secret.value).toBe('${data.okta_app_oauth.AppSecret.client_secret}');
+    expect(secret.output!.client_secret.sensitive).toBe(true);
   });
 });
 
@@ -118,7 +133,7 @@ describe('the secret stays out of account stacks', () => {
     expect(text).not.toContain('client_secret');
   });
 
-  it.each(['ki-prod', 'ki-hcp'])('%s, an environment with accounts, has no client_secret output and no okta_app_oauth data source', (name) => {
+  it.each(['ki-preview', 'ki-prod', 'ki-hcp'])('%s, an environment stack, has no client_secret output and no okta_app_oauth data source', (name) => {
     expect(Object.keys(stacks[name].output!)).not.toContain('client_secret');
     expect(stacks[name].data?.okta_app_oauth).toBeUndefined();
   });
@@ -223,6 +238,7 @@ describe('three environments: local preview, S3 production over three accounts, 
       'ki-hcp-444444444444',
       'ki-hcp-secret',
       'ki-preview',
+      'ki-preview-secret',
       'ki-prod',
       'ki-prod-111111111111',
       'ki-prod-222222222222',
@@ -286,9 +302,11 @@ describe('three environments: local preview, S3 production over three accounts, 
     }
   });
 
-  it('keep the preview environment as it was: one stack, local state', () => {
+  it('keep the preview environment in one stack with local state, and its client secret in its secret stack', () => {
     expect(stacks['ki-preview'].terraform.backend).toEqual({ local: { path: '../../../terraform.ki-preview.tfstate' } });
-    expect(userOutputs(stacks['ki-preview'])).toEqual([...AWS_OUTPUTS, ...OKTA_OUTPUTS, 'client_secret'].sort());
+    expect(userOutputs(stacks['ki-preview'])).toEqual([...AWS_OUTPUTS, ...OKTA_OUTPUTS].sort());
+    expect(userOutputs(stacks['ki-preview-secret'])).toEqual(['client_secret']);
+    expect(stacks['ki-preview-secret'].terraform.backend).toEqual({ local: { path: '../../../terraform.ki-preview-secret.tfstate' } });
   });
 });
 
@@ -370,8 +388,10 @@ describe('refused environments', () => {
     );
   });
 
-  it('accepts an environment named <name>-secret when the environment <name> has no accounts, and so no secret stack', () => {
-    expect(() => parseConfig(configWith(minimalStack({ name: 'ki' }), minimalStack({ name: 'ki-secret' })))).not.toThrow();
+  it("refuses an environment named like the client-secret stack of another environment without accounts", () => {
+    expect(problemsOf(configWith(minimalStack({ name: 'ki' }), minimalStack({ name: 'ki-secret' })))).toContain(
+      'stacks[1].name is "ki-secret", but must be a name that is not also the name of another environment\'s client-secret stack ("<stack name>-secret")',
+    );
   });
 
   it('refuses retired that is not a boolean', () => {

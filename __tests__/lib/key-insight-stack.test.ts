@@ -3,7 +3,6 @@ import { synthConfig } from '../helpers/synth';
 
 const OUTPUTS = [
   'client_id',
-  'client_secret',
   'metadata_uri',
   'issuer',
   'token_endpoint',
@@ -16,21 +15,26 @@ const OUTPUTS = [
 describe('a stack without an accounts list', () => {
   const stacks = synthConfig(oneEnvironment());
   const stack = stacks['acme-key-insight'];
+  const secret = stacks['acme-key-insight-secret'];
 
-  it('is one stack, named by the configuration', () => {
-    expect(Object.keys(stacks)).toEqual(['acme-key-insight']);
+  it('is the stack named by the configuration, and its client secret\'s stack', () => {
+    expect(Object.keys(stacks)).toEqual(['acme-key-insight', 'acme-key-insight-secret']);
   });
 
-  it('declares every output Key Insight needs, each with a description', () => {
+  it('declares every public output Key Insight needs, each with a description', () => {
     expect(Object.keys(stack.output!).sort()).toEqual([...OUTPUTS].sort());
     for (const output of Object.values(stack.output!)) {
       expect(output.description).toMatch(/\w{3,}/);
     }
   });
 
-  it('marks only the client secret sensitive', () => {
-    const sensitive = Object.entries(stack.output!).filter(([, output]) => output.sensitive === true);
-    expect(sensitive.map(([name]) => name)).toEqual(['client_secret']);
+  it('marks no output of the environment stack sensitive, and the secret stack\'s client secret sensitive', () => {
+    expect(Object.values(stack.output!).filter((output) => output.sensitive === true)).toEqual([]);
+    expect(secret.output!.client_secret).toEqual({
+      value: '${data.okta_app_oauth.AppSecret.client_secret}',
+      description: "The Okta app's client secret: Key Insight's Client Secret.",
+      sensitive: true,
+    });
   });
 
   it('derives the metadata URI and token endpoint from the issuer', () => {
@@ -42,13 +46,14 @@ describe('a stack without an accounts list', () => {
     expect(stack.output!.scopes.value).toEqual([expect.stringMatching(/^\$\{okta_auth_server_scope\.\w+\.name\}$/)]);
   });
 
-  it("reads the client secret with the okta_app_oauth data source, looked up by the app's client ID", () => {
-    expect(stack.data!.okta_app_oauth.AppSecret.id).toBe('${okta_app_oauth.Okta_App_5B285C31.client_id}');
-    expect(stack.output!.client_secret.value).toBe('${data.okta_app_oauth.AppSecret.client_secret}');
+  it("reads the client secret in the secret stack with the okta_app_oauth data source, looked up by the client ID the environment stack publishes", () => {
+    expect(stack.data).toBeUndefined();
+    expect(secret.data!.okta_app_oauth.AppSecret.id).toBe('${data.terraform_remote_state.environment.outputs.client_id}');
+    expect(secret.data!.terraform_remote_state.environment.config).toEqual({ path: '../../../terraform.acme-key-insight.tfstate' });
   });
 
   it('looks the data source up by ID alone, an argument okta/okta 6.12 accepts', () => {
-    const { '//': _metadata, ...lookup } = stack.data!.okta_app_oauth.AppSecret;
+    const { '//': _metadata, ...lookup } = secret.data!.okta_app_oauth.AppSecret;
     expect(Object.keys(lookup)).toEqual(['id']);
   });
 
@@ -72,9 +77,9 @@ describe('a stack without an accounts list', () => {
 });
 
 describe('several environments', () => {
-  it('become one stack each, each with its own state', () => {
+  it('become one stack each, plus a secret stack each, each with its own state', () => {
     const stacks = synthConfig(configWith(minimalStack({ name: 'ki-preview' }), minimalStack({ name: 'ki-prod' })));
-    expect(Object.keys(stacks)).toEqual(['ki-preview', 'ki-prod']);
+    expect(Object.keys(stacks)).toEqual(['ki-preview', 'ki-preview-secret', 'ki-prod', 'ki-prod-secret']);
     expect(stacks['ki-prod'].terraform.backend.local.path).toBe('../../../terraform.ki-prod.tfstate');
   });
 });

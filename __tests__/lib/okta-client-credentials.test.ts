@@ -138,13 +138,6 @@ describe('the rule', () => {
   });
 });
 
-describe('the okta/okta provider', () => {
-  it('is pinned to the 6.x line, not the 4.20.0 the bindings were generated from', () => {
-    const stack = Object.values(synthConfig(oneEnvironment()))[0];
-    expect(stack.terraform.required_providers.okta).toEqual({ source: 'okta/okta', version: '~> 6.12' });
-  });
-});
-
 describe('compatibility with okta/okta 6.12.0', () => {
   type Table = Record<string, Record<string, { kind: 'required' | 'optional' | 'read-only'; type: string }>>;
   // The attribute tables of okta/okta 6.12.0's docs/resources/<name>.md (kind and type of each attribute).

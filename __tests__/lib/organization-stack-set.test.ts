@@ -10,7 +10,7 @@ import { onlyResource, resourcesOf, synthConfig, TerraformJson } from '../helper
 
 function synthOrganization(organization: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}): TerraformJson {
   const stacks = synthConfig(configWith(organizationStack(organization, overrides)));
-  expect(Object.keys(stacks)).toEqual(['ki-test']);
+  expect(Object.keys(stacks)).toEqual(['ki-test', 'ki-test-secret']);
   return stacks['ki-test'];
 }
 
@@ -135,11 +135,17 @@ describe('an organization environment', () => {
     expect(stack.output![OUTPUT_NAMES.awsMemberRoleArnPattern].value).toBe('arn:aws-cn:iam::<account id>:role/ki-test-scanner');
   });
 
-  it('keeps the outputs of a single-account environment, client secret included', () => {
-    const { output } = synthOrganization();
-    expect(Object.keys(output!)).toEqual(
-      expect.arrayContaining([OUTPUT_NAMES.clientId, OUTPUT_NAMES.clientSecret, OUTPUT_NAMES.awsRoleArn, OUTPUT_NAMES.awsOidcProviderArn]),
-    );
+  it('keeps the public outputs of a single-account environment, and no client secret in outputs or data sources', () => {
+    const { output, data } = synthOrganization();
+    expect(Object.keys(output!)).toEqual(expect.arrayContaining([OUTPUT_NAMES.clientId, OUTPUT_NAMES.awsRoleArn, OUTPUT_NAMES.awsOidcProviderArn]));
+    expect(Object.keys(output!)).not.toContain(OUTPUT_NAMES.clientSecret);
+    expect(data).toBeUndefined();
+  });
+
+  it("keeps the client secret in the environment's secret stack", () => {
+    const secret = synthConfig(configWith(organizationStack()))['ki-test-secret'];
+    expect(Object.keys(secret.output!)).toEqual([OUTPUT_NAMES.clientSecret]);
+    expect(Object.keys(secret.data!).sort()).toEqual(['okta_app_oauth', 'terraform_remote_state']);
   });
 
   it('names the member role as configured', () => {
@@ -167,7 +173,7 @@ describe('an organization environment without a management role (managementRole:
     expect(stack.provider!.aws).toEqual([{ region: 'eu-west-1' }]);
   });
 
-  it('has no role outputs, and keeps the organization outputs and the client secret', () => {
+  it('has no role outputs, and keeps the Okta and organization outputs', () => {
     expect(Object.keys(stack.output!).sort()).toEqual(
       [
         'audience',
@@ -176,7 +182,6 @@ describe('an organization environment without a management role (managementRole:
         'aws_organizational_unit_ids',
         'aws_stack_set_name',
         'client_id',
-        'client_secret',
         'issuer',
         'metadata_uri',
         'scopes',
@@ -196,7 +201,7 @@ describe('an organization environment without a management role (managementRole:
     expect(template.Resources.ScannerRole.Properties.PermissionsBoundary).toEqual({
       'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/boundary',
     });
-    expect(named.data).toEqual({ okta_app_oauth: expect.anything() });
+    expect(named.data).toBeUndefined();
   });
 
   it('synthesizes through the security review without a finding', () => {

@@ -33,6 +33,6 @@ describe('a TerraformAsset in the app', () => {
 
     synthesize(new App({ outdir }), parseConfig(configWith(minimalStack())));
 
-    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['ki-test']);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['ki-test', 'ki-test-secret']);
   });
 });

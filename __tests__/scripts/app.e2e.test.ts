@@ -36,7 +36,7 @@ it('writes the same files as `npx cdktf synth` running main.ts unbundled, byte f
   run('npx', ['cdktf', 'synth', '--app', UNBUNDLED_APP, '--output', viaCli], { KEY_INSIGHT_CONFIG: configFile });
   run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: configFile, CDKTF_OUTDIR: direct });
   const cliFiles = filesBelow(viaCli);
-  expect(Object.keys(cliFiles)).toHaveLength(10);
+  expect(Object.keys(cliFiles)).toHaveLength(11);
   expect(filesBelow(direct)).toEqual(cliFiles);
 }, 60_000);
 
@@ -46,7 +46,7 @@ it('removes the folders of stacks no longer configured, as `cdktf synth` does', 
   writeFileSync(oneStackFile, JSON.stringify(configWith(minimalStack({ name: 'ki-only' }))));
   run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: configFile, CDKTF_OUTDIR: outdir });
   run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: oneStackFile, CDKTF_OUTDIR: outdir });
-  expect(Object.keys(filesBelow(outdir)).sort()).toEqual(['manifest.json', 'stacks/ki-only/cdk.tf.json']);
+  expect(Object.keys(filesBelow(outdir)).sort()).toEqual(['manifest.json', 'stacks/ki-only-secret/cdk.tf.json', 'stacks/ki-only/cdk.tf.json']);
 });
 
 describe('an override file left in a stack folder', () => {
@@ -109,7 +109,7 @@ describe('renaming a stack', () => {
     const result = synth(dir);
 
     expect({ status: result.status, enoent: /ENOENT/.test(result.stdout + result.stderr) }).toEqual({ status: 0, enoent: false });
-    expect(readdirSync(join(dir, 'cdktf.out', 'stacks'))).toEqual(['ki-after']);
+    expect(readdirSync(join(dir, 'cdktf.out', 'stacks')).sort()).toEqual(['ki-after', 'ki-after-secret']);
   }, 60_000);
 
   it.each([

@@ -29,6 +29,15 @@ export const CHECKS = {
 
 export type CheckId = keyof typeof CHECKS;
 
+/**
+ * The extra check of an environment with clientSecret "rotated": Terraform keeps no secret there, so
+ * verify reads the app's newest ACTIVE secret through Okta's management API. Planned before the token request.
+ */
+export const CLIENT_SECRET_CHECK = {
+  id: 'clientSecretRead',
+  title: "Client secret read through Okta's management API (the app's newest ACTIVE secret)",
+} as const;
+
 /** Collects results in order; checks that could not run after a failure are reported as skipped. */
 export class Checklist {
   private readonly results = new Map<string, CheckResult>();
@@ -45,6 +54,13 @@ export class Checklist {
 
   public fail(id: CheckId, detail: string, hint?: string): void {
     this.record({ id, title: CHECKS[id], status: 'fail', detail, ...(hint === undefined ? {} : { hint }) });
+  }
+
+  /** Records every planned check not recorded yet as skipped, for this reason. */
+  public skipRest(detail: string): void {
+    for (const { id, title } of this.planned) {
+      if (!this.results.has(id)) this.record({ id, title, status: 'skip', detail });
+    }
   }
 
   /** Every planned check, in plan order; the ones never recorded are skipped. */

@@ -1,4 +1,4 @@
-import type { CheckStatus } from './checklist';
+import { CLIENT_SECRET_CHECK, type CheckStatus } from './checklist';
 import type { VerifyReport } from './run-verify';
 
 const STATUS_LABELS: Readonly<Record<CheckStatus, string>> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' };
@@ -12,7 +12,8 @@ export function renderVerifyText(report: VerifyReport): string {
   const lines = [`Verifying stack "${report.stack}" from ${report.outputsFile}`, ''];
   for (const check of report.checks) {
     lines.push(`  ${STATUS_LABELS[check.status]}  ${check.title}`);
-    if (check.status === 'skip') continue;
+    // A skipped check is skipped because of a failure above it, except the secret's, which says why.
+    if (check.status === 'skip' && check.id !== CLIENT_SECRET_CHECK.id) continue;
     if (check.detail !== undefined) lines.push(`${INDENT}${check.detail}`);
     if (check.hint !== undefined) lines.push(`${INDENT}hint: ${check.hint}`);
   }
@@ -36,7 +37,7 @@ export function renderVerifyText(report: VerifyReport): string {
 function summaryLine(report: VerifyReport): string {
   const count = (status: CheckStatus) => report.checks.filter((check) => check.status === status).length;
   const total = report.checks.length;
-  if (report.passed) return `All ${total} checks passed.`;
   const skipped = count('skip');
+  if (report.passed) return skipped === 0 ? `All ${total} checks passed.` : `${count('pass')} of ${total} checks passed and none failed; ${skipped} not run (SKIP above says why).`;
   return `${count('fail')} of ${total} checks failed${skipped > 0 ? `; ${skipped} not run, as they depend on a failed check` : ''}.`;
 }

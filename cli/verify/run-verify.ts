@@ -2,7 +2,7 @@ import type { VerifyOptions } from '../args';
 import type { Redactor } from '../redactor';
 import type { KeyInsightSetup } from '../stack-outputs';
 import { assumeRoleCheck, assumeRoles } from './assume-role';
-import { CHECKS, Checklist, checkResult, type CheckResult } from './checklist';
+import { CHECKS, CLIENT_SECRET_CHECK, Checklist, checkResult, type CheckResult } from './checklist';
 import { describeAnswer, httpRequest, jsonObject, TransportError, type HttpAnswer } from './http';
 import { checkTokenClaims, summarizeToken, type TokenClaims, type TokenSummary } from './token-claims';
 import { basicAuthorization, readTokenAnswer, tokenRequestBody } from './token-request';
@@ -20,6 +20,15 @@ export interface VerifyReport {
 export type VerifiableSetup = KeyInsightSetup & { readonly clientSecret: string };
 
 /**
+ * Where the client secret of a "rotated" environment comes from: read through Okta's management API
+ * (the value is registered with the redactor by `read` before it is returned, and kept in memory only),
+ * or unavailable, with the reason.
+ */
+export type RotatedSecretSource =
+  | { readonly available: true; read(): Promise<{ readonly secret: string; readonly detail: string } | { readonly problem: string }> }
+  | { readonly available: false; readonly reason: string };
+
+/**
  * The guide's manual token check, step by step: metadata, token request, token verification, and
  * (with assumeRole) the exchange with AWS STS. A failed step skips the steps that depend on it.
  * Every secret the run handles is registered with the redactor before it can reach any output.
@@ -28,25 +37,54 @@ export async function runVerify(
   setup: VerifiableSetup,
   options: Pick<VerifyOptions, 'timeoutMs' | 'assumeRole'>,
   redactor: Redactor,
+): Promise<VerifyReport>;
+/** The same checks for an environment with clientSecret "rotated", whose secret comes from `secretSource`. */
+export async function runVerify(
+  setup: KeyInsightSetup,
+  options: Pick<VerifyOptions, 'timeoutMs' | 'assumeRole'>,
+  redactor: Redactor,
+  secretSource: RotatedSecretSource,
+): Promise<VerifyReport>;
+export async function runVerify(
+  givenSetup: KeyInsightSetup,
+  options: Pick<VerifyOptions, 'timeoutMs' | 'assumeRole'>,
+  redactor: Redactor,
+  secretSource?: RotatedSecretSource,
 ): Promise<VerifyReport> {
-  const checklist = new Checklist([
-    ...Object.entries(CHECKS).map(([id, title]) => ({ id, title })),
-    ...(options.assumeRole ? setup.awsRoles.map(assumeRoleCheck) : []),
-  ]);
-  const run: Run = { setup, timeoutMs: options.timeoutMs, redactor, checklist };
+  const checkList: Array<{ id: string; title: string }> = Object.entries(CHECKS).map(([id, title]) => ({ id, title }));
+  if (secretSource !== undefined) checkList.splice(checkList.findIndex(({ id }) => id === 'tokenRequest'), 0, CLIENT_SECRET_CHECK);
+  const checklist = new Checklist([...checkList, ...(options.assumeRole ? givenSetup.awsRoles.map(assumeRoleCheck) : [])]);
   const report = (token?: VerifyReport['token']): VerifyReport => {
     const checks = checklist.all();
     return {
-      stack: setup.stackName,
-      outputsFile: setup.outputsFile,
-      passed: checks.every((check) => check.status === 'pass'),
+      stack: givenSetup.stackName,
+      outputsFile: givenSetup.outputsFile,
+      // A check skipped for want of Okta credentials is not a failure; every other skip follows one.
+      passed: checks.every((check) => check.status !== 'fail'),
       checks,
       ...(token === undefined ? {} : { token }),
     };
   };
 
-  const endpoints = await checkMetadata(run);
+  const metadataRun: Run = { setup: { ...givenSetup, clientSecret: givenSetup.clientSecret ?? '' }, timeoutMs: options.timeoutMs, redactor, checklist };
+  const endpoints = await checkMetadata(metadataRun);
   if (endpoints === undefined) return report();
+  let setup = metadataRun.setup;
+  if (secretSource !== undefined) {
+    if (!secretSource.available) {
+      checklist.record({ ...CLIENT_SECRET_CHECK, status: 'skip', detail: secretSource.reason });
+      checklist.skipRest(`not run: it needs the client secret, which was not read (${CLIENT_SECRET_CHECK.title}: skipped)`);
+      return report();
+    }
+    const read = await secretSource.read();
+    if ('problem' in read) {
+      checklist.record({ ...CLIENT_SECRET_CHECK, status: 'fail', detail: read.problem });
+      return report();
+    }
+    checklist.record({ ...CLIENT_SECRET_CHECK, status: 'pass', detail: read.detail });
+    setup = { ...givenSetup, clientSecret: read.secret };
+  }
+  const run: Run = { ...metadataRun, setup };
   const accessToken = await requestToken(run, endpoints.tokenEndpoint);
   if (accessToken === undefined) return report();
   const decoded = await decodeToken(accessToken);

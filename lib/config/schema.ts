@@ -658,9 +658,7 @@ export const configSchema = z
         (stack.aws.accounts ?? []).map((account) => accountStackName(stack.name, account.accountId).toLowerCase()),
       ),
     );
-    const secretStacks = new Set(
-      config.stacks.filter((stack) => stack.aws.accounts).map((stack) => secretStackName(stack.name).toLowerCase()),
-    );
+    const secretStacks = new Set(config.stacks.map((stack) => secretStackName(stack.name).toLowerCase()));
     const seen = new Set<string>();
     config.stacks.forEach((stack, index) => {
       const key = stack.name.toLowerCase();

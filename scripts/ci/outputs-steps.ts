@@ -1,0 +1,58 @@
+import { ROTATED_CLIENT_SECRET_OUTPUT } from '../../lib/client-secret-mode';
+import { OUTPUT_NAMES } from '../../lib/outputs';
+import { readOutputsFile } from '../../cli/stack-outputs';
+import { main as keyInsight } from '../../cli/main';
+import type { CiStreams } from './main';
+import { outdirOf, secretStacks, synthesizedStacks } from './synthesized-stacks';
+
+function stacksOf(outputsFile: string): Array<[string, Record<string, unknown>]> {
+  const file = readOutputsFile(outputsFile);
+  if (typeof file !== 'object' || file === null) return [];
+  return Object.entries(file).filter((entry): entry is [string, Record<string, unknown>] => typeof entry[1] === 'object' && entry[1] !== null);
+}
+
+/**
+ * `key-insight-ci mask-secrets --outputs-file F`: one `::add-mask::` line per client secret in the
+ * file, so GitHub hides it if any later tool prints it; prints nothing else.
+ */
+export function maskSecrets(outputsFile: string, print: CiStreams): number {
+  for (const [, outputs] of stacksOf(outputsFile)) {
+    const secret = outputs[OUTPUT_NAMES.clientSecret];
+    if (typeof secret === 'string' && secret !== '' && secret !== ROTATED_CLIENT_SECRET_OUTPUT) print.stdout(`::add-mask::${secret}\n`);
+  }
+  return 0;
+}
+
+/**
+ * `key-insight-ci verify-deployed --outputs-file F`: `key-insight verify` for every environment stack
+ * (a stack with a client_id output) in the file, each one even after another failed; exit 1 if any did.
+ */
+export async function verifyDeployed(outputsFile: string, print: CiStreams): Promise<number> {
+  const environments = stacksOf(outputsFile)
+    .filter(([, outputs]) => OUTPUT_NAMES.clientId in outputs)
+    .map(([name]) => name);
+  if (environments.length === 0) {
+    print.stdout('::notice::no environment stack was deployed, so there is no client-credentials flow to verify\n');
+    return 0;
+  }
+  let status = 0;
+  for (const stack of environments) {
+    const exitCode = await keyInsight(['verify', '--outputs-file', outputsFile, '--stack', stack], print);
+    if (exitCode !== 0) {
+      print.stdout(`::error::the client-credentials flow of ${stack} failed verification (exit code ${exitCode})\n`);
+      status = 1;
+    }
+  }
+  return status;
+}
+
+/**
+ * `key-insight-ci deployed-stacks`: the names, separated by spaces, of the stacks whose outputs a job
+ * with the plan role may read: every synthesized stack but the `<env>-secret` ones and those with local state.
+ */
+export function deployedStacks(env: NodeJS.ProcessEnv, print: CiStreams): number {
+  const stacks = synthesizedStacks(outdirOf(env));
+  const secrets = secretStacks(stacks);
+  print.stdout(`${stacks.filter((stack) => !secrets.has(stack.name) && stack.state.kind !== 'local').map((stack) => stack.name).join(' ')}\n`);
+  return 0;
+}
