@@ -18,31 +18,17 @@ export interface OrganizationTargets {
   readonly organizationalUnitIds: readonly string[];
   /**
    * The role in the deploying (management or delegated administrator) account.
-   * @default - absent when the environment stack has no aws_role_arn output (no management role)
+   * @default - absent when the environment stack has no aws_role_arn output (`managementRole: false`)
    */
   readonly managementRoleArn?: string;
   /** `arn:<partition>:iam::<account id>:role/<member role name>`. */
   readonly memberRoleArnPattern: string;
 }
 
-export interface OrganizationSetup extends OrganizationTargets {
-  readonly managementRoleArn: string;
-}
-
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const TARGET = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
 const PARTITION_OF_ARN = /^arn:(aws[a-z-]*):iam::\d{12}:role\//;
-
-/** The organization outputs of the environment stack, or undefined when it onboards no organization. */
-export function readOrganization(setup: KeyInsightSetup): OrganizationSetup | undefined {
-  const targets = readOrganizationTargets(setup);
-  if (targets === undefined) return undefined;
-  const { managementRoleArn } = targets;
-  if (managementRoleArn === undefined) {
-    throw new UsageError(`stack "${setup.stackName}" has an ${OUTPUT_NAMES.awsStackSetName} output but no ${OUTPUT_NAMES.awsRoleArn}: write its outputs again with cdktf`);
-  }
-  return { ...targets, managementRoleArn };
-}
+const MEMBER_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::<account id>:role\/[\w+=,.@-]{1,64}$/;
 
 /** The organization outputs of the environment stack, the management role being optional. */
 export function readOrganizationTargets(setup: KeyInsightSetup): OrganizationTargets | undefined {
@@ -60,13 +46,21 @@ export function readOrganizationTargets(setup: KeyInsightSetup): OrganizationTar
     throw problem(OUTPUT_NAMES.awsOrganizationalUnitIds, 'a list of organizational unit IDs or root IDs');
   }
   const managementRole = setup.awsRoles.find((role) => role.stackName === setup.stackName);
+  const pattern = outputs[OUTPUT_NAMES.awsMemberRoleArnPattern];
+  if (pattern !== undefined && (typeof pattern !== 'string' || !MEMBER_ROLE_ARN_PATTERN.test(pattern))) {
+    throw problem(OUTPUT_NAMES.awsMemberRoleArnPattern, 'an IAM role ARN with <account id> in place of the account');
+  }
+  // Outputs written before the stack had the pattern output name the partition in the management role's ARN.
+  if (pattern === undefined && managementRole === undefined) {
+    throw new UsageError(`stack "${setup.stackName}" has an ${OUTPUT_NAMES.awsStackSetName} output but no ${OUTPUT_NAMES.awsMemberRoleArnPattern}: write its outputs again with cdktf`);
+  }
   const partition = (managementRole && PARTITION_OF_ARN.exec(managementRole.roleArn)?.[1]) ?? 'aws';
   return {
     stackSetName,
     memberRoleName,
     organizationalUnitIds: units,
     ...(managementRole === undefined ? {} : { managementRoleArn: managementRole.roleArn }),
-    memberRoleArnPattern: `arn:${partition}:iam::<account id>:role/${memberRoleName}`,
+    memberRoleArnPattern: typeof pattern === 'string' ? pattern : `arn:${partition}:iam::<account id>:role/${memberRoleName}`,
   };
 }
 
@@ -87,7 +81,7 @@ export async function withOrganization(
   setup: KeyInsightSetup,
   options: Pick<OutputsOptions, 'format' | 'accounts' | 'outputsFile' | 'stack'>,
 ): Promise<OrganizationOutput> {
-  const organization = readOrganization(setup);
+  const organization = readOrganizationTargets(setup);
   if (organization === undefined) {
     if (options.accounts) {
       throw new UsageError(
@@ -121,11 +115,15 @@ export async function withOrganization(
   }
 }
 
-function organizationTable(organization: OrganizationSetup, selection: Pick<OutputsOptions, 'outputsFile' | 'stack'>, accounts?: OrganizationAccounts): string {
+function organizationTable(organization: OrganizationTargets, selection: Pick<OutputsOptions, 'outputsFile' | 'stack'>, accounts?: OrganizationAccounts): string {
   const lines = [
     `AWS Organization: StackSet "${organization.stackSetName}" creates the role "${organization.memberRoleName}" in every account of ${organization.organizationalUnitIds.join(', ')}`,
-    `  Key Insight scope "organization" (one AWS connection):  ${organization.managementRoleArn}`,
-    '    the role of the account that deployed the stack (management or delegated administrator), which may also list the organization\'s accounts (not verified against Key Insight)',
+    ...(organization.managementRoleArn === undefined
+      ? ['  Key Insight scope "organization": none; the account that deployed the stack has no role for Key Insight (stacks[].aws.organization.managementRole is false)']
+      : [
+          `  Key Insight scope "organization" (one AWS connection):  ${organization.managementRoleArn}`,
+          '    the role of the account that deployed the stack (management or delegated administrator), which may also list the organization\'s accounts (not verified against Key Insight)',
+        ]),
     `  Key Insight scope "account" (one AWS connection per member account):  ${organization.memberRoleArnPattern}`,
   ];
   if (accounts === undefined) {
@@ -144,14 +142,14 @@ function organizationTable(organization: OrganizationSetup, selection: Pick<Outp
   return `\n${lines.join('\n')}\n`;
 }
 
-function organizationJson(organization: OrganizationSetup, accounts?: OrganizationAccounts) {
+function organizationJson(organization: OrganizationTargets, accounts?: OrganizationAccounts) {
   return {
     stackSetName: organization.stackSetName,
     organizationalUnitIds: organization.organizationalUnitIds,
-    managementRoleArn: organization.managementRoleArn,
+    managementRoleArn: organization.managementRoleArn ?? null,
     memberRoleName: organization.memberRoleName,
     memberRoleArnPattern: organization.memberRoleArnPattern,
-    keyInsightScopes: { organization: organization.managementRoleArn, account: organization.memberRoleArnPattern },
+    keyInsightScopes: { organization: organization.managementRoleArn ?? null, account: organization.memberRoleArnPattern },
     ...(accounts === undefined
       ? {}
       : {
@@ -161,7 +159,7 @@ function organizationJson(organization: OrganizationSetup, accounts?: Organizati
   };
 }
 
-function organizationEnv(organization: OrganizationSetup, accounts?: OrganizationAccounts): string {
+function organizationEnv(organization: OrganizationTargets, accounts?: OrganizationAccounts): string {
   const variables: Array<[string, string]> = [
     ['KEY_INSIGHT_STACK_SET_NAME', organization.stackSetName],
     ['KEY_INSIGHT_MEMBER_ROLE_NAME', organization.memberRoleName],

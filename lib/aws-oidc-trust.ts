@@ -6,9 +6,11 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { IAM_ROLE_SESSION_SECONDS, isReadOnlyAction } from './scanning-policy';
 import { scanningPolicyName } from './stack-names';
-import { PolicyDocument, ScannerRoleProps, scanningPolicyDocument, trustPolicyDocument } from './trust-policy';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { ManagedPolicy, PolicyDocument, ScannerRoleProps, managedPolicyArn, scanningPolicyDocument, trustPolicyDocument } from './trust-policy';
 
-export type { PolicyDocument, PolicyStatement } from './trust-policy';
+export type { ManagedPolicy, PolicyDocument, PolicyStatement } from './trust-policy';
 
 export interface AwsOidcTrustProps extends ScannerRoleProps {
   /** The authorization server's issuer (`https://...`); may be a token known after apply. */
@@ -19,6 +21,12 @@ export interface AwsOidcTrustProps extends ScannerRoleProps {
   readonly clientId: string;
   /** @default - no tags */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The account the role is made in and its partition, which the ARNs of policies given by name are
+   * built from.
+   * @default - read at plan time from the credentials (`aws_caller_identity`, `aws_partition`), only when a policy is given by name
+   */
+  readonly account?: { readonly partition: string; readonly accountId: string };
   /**
    * Read-only actions the scanning policy allows besides the scanned services' (the management
    * account's role of an organization environment reads the organization's accounts).
@@ -74,12 +82,22 @@ export class AwsOidcTrust extends Construct {
       oidcProviderArn: this.oidcProviderArn,
     });
 
+    let account = props.account;
+    const policyArn = (policy: ManagedPolicy): string => {
+      if ('arn' in policy) return policy.arn;
+      account ??= {
+        partition: new DataAwsPartition(this, 'Partition').partition,
+        accountId: new DataAwsCallerIdentity(this, 'Account').accountId,
+      };
+      return managedPolicyArn(policy, account.partition, account.accountId);
+    };
+
     this.role = new IamRole(this, 'Role', {
       name: props.roleName,
       description: 'Assumed by Fortanix Key Insight with an Okta client-credentials token to scan keys and certificates',
       assumeRolePolicy: JSON.stringify(this.trustPolicy),
       maxSessionDuration: props.maxSessionDurationSeconds,
-      permissionsBoundary: props.permissionsBoundaryArn,
+      permissionsBoundary: props.permissionsBoundary && policyArn(props.permissionsBoundary),
       tags,
     });
     this.roleArn = this.role.arn;
@@ -98,8 +116,8 @@ export class AwsOidcTrust extends Construct {
       role: roleName,
       policyArn: this.scanningPolicy.arn,
     });
-    (props.managedPolicyArns ?? []).forEach((policyArn, index) => {
-      new IamRolePolicyAttachment(this, `ManagedPolicyAttachment${index}`, { role: roleName, policyArn });
+    (props.managedPolicies ?? []).forEach((policy, index) => {
+      new IamRolePolicyAttachment(this, `ManagedPolicyAttachment${index}`, { role: roleName, policyArn: policyArn(policy) });
     });
   }
 }

@@ -13,3 +13,8 @@ export function isAwsRegion(name: string): boolean {
   const found = partition(name) as { name: string; description?: string };
   return found.description !== undefined && name !== `${found.name}-global`;
 }
+
+/** The partition a region belongs to (`aws`, `aws-cn`, `aws-us-gov`, ...): the second field of its ARNs. */
+export function partitionOfRegion(name: string): string {
+  return (partition(name) as { name: string }).name;
+}

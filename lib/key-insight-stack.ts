@@ -4,7 +4,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataOktaAppOauth } from '@cdktf/provider-okta/lib/data-okta-app-oauth';
 import { OktaProvider } from '@cdktf/provider-okta/lib/provider';
 import { adoptAws, adoptOkta, type AwsAdoption } from './adoption';
-import { AwsOidcTrust } from './aws-oidc-trust';
+import { AwsOidcTrust, type ManagedPolicy } from './aws-oidc-trust';
+import { partitionOfRegion } from './aws-regions';
 import { configureBackend } from './backend';
 import { ROTATED_CLIENT_SECRET_OUTPUT } from './client-secret-mode';
 import type { StackConfig } from './config';
@@ -15,6 +16,15 @@ import { planOnlyEnvironmentOutputs, refuseEveryApply } from './plan-only';
 import { pinProvider } from './provider-versions';
 import { accountStackName, defaultRoleName, secretStackName } from './stack-names';
 import { ORGANIZATION_READ_ACTIONS } from './trust-policy';
+
+/**
+/**
+ * Whether the environment stack holds an OIDC provider, role and policy in the deploying account:
+ * without accounts, unless an organization environment leaves its management account out.
+ */
+function holdsAwsHalf(environment: StackConfig): boolean {
+  return !environment.aws.accounts && environment.aws.organization?.managementRole !== false;
+}
 
 /**
  * The sensitive `client_secret` output, read by the `okta_app_oauth` data source: the app's newest active
@@ -85,6 +95,8 @@ export class KeyInsightStack extends TerraformStack {
     if (!config.aws.accounts) {
       new AwsProvider(this, 'aws', { region: config.aws.region });
       pinProvider(this, 'aws');
+    }
+    if (holdsAwsHalf(config)) {
       this.aws = new AwsOidcTrust(
         this,
         'Aws',
@@ -195,7 +207,10 @@ export class AwsAccountStack extends TerraformStack {
     this.aws = new AwsOidcTrust(
       this,
       'Aws',
-      awsProps(props.environment, { issuerUrl: issuer, clientId, audience: props.environment.okta.authorizationServer.audience }),
+      {
+        ...awsProps(props.environment, { issuerUrl: issuer, clientId, audience: props.environment.okta.authorizationServer.audience }),
+        account: { partition: partitionOfRegion(props.region), accountId: props.accountId },
+      },
     );
     adoptAws(this.aws, props.adopt);
     for (const [outputName, output] of Object.entries(awsOutputs(this.aws))) {
@@ -240,12 +255,21 @@ function roleProps(config: StackConfig) {
   return {
     roleName: aws.role.name ?? defaultRoleName(config.name),
     maxSessionDurationSeconds: aws.role.maxSessionDurationSeconds,
-    permissionsBoundaryArn: aws.role.permissionsBoundaryArn,
+    permissionsBoundary: permissionsBoundary(config),
     thumbprints: aws.oidcProvider.thumbprints,
     scannedServices: aws.scanning.services,
-    managedPolicyArns: aws.scanning.managedPolicyArns,
+    managedPolicies: [
+      ...aws.scanning.managedPolicyArns.map((arn) => ({ arn })),
+      ...aws.scanning.managedPolicyNames.map((name) => ({ name })),
+    ],
     tags: config.tags,
   };
+}
+
+function permissionsBoundary(config: StackConfig): ManagedPolicy | undefined {
+  const { permissionsBoundaryArn: arn, permissionsBoundaryName: name } = config.aws.role;
+  if (arn !== undefined) return { arn };
+  return name === undefined ? undefined : { name };
 }
 
 function awsProps(config: StackConfig, client: TrustedClient) {
@@ -283,6 +307,10 @@ function organizationOutputs(organization: OrganizationStackSet, config: StackCo
     [OUTPUT_NAMES.awsMemberRoleName]: {
       value: organization.memberRoleName,
       description: "The scanning role's name in every member account: arn:aws:iam::<account id>:role/<name>.",
+    },
+    [OUTPUT_NAMES.awsMemberRoleArnPattern]: {
+      value: `arn:${partitionOfRegion(config.aws.region)}:iam::<account id>:role/${organization.memberRoleName}`,
+      description: "The scanning role's ARN in every member account, <account id> standing for the account's ID.",
     },
     [OUTPUT_NAMES.awsOrganizationalUnitIds]: {
       value: [...config.aws.organization!.organizationalUnitIds],

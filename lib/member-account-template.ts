@@ -7,7 +7,7 @@
  * The issuer, the audience and the client ID are StackSet parameters, not part of the body: the body
  * depends on the configuration alone, is the same on every synth, and holds no secret.
  */
-import { ScannerRoleProps, scanningPolicyDocument, trustPolicyDocument } from './trust-policy';
+import { ManagedPolicy, ScannerRoleProps, managedPolicyArn, scanningPolicyDocument, trustPolicyDocument } from './trust-policy';
 
 /** The template's parameters, which the StackSet fills in. */
 export const MEMBER_TEMPLATE_PARAMETERS = {
@@ -30,6 +30,14 @@ export type MemberAccountTemplateProps = ScannerRoleProps;
 /** `${Name}` in an Fn::Sub string: CloudFormation replaces it with the parameter's value or the resource's Ref. */
 const sub = (name: string) => `\${${name}}`;
 
+/**
+ * A managed policy's ARN in the member account the template is deployed to: an AWS managed policy's
+ * ARN as given, a named customer managed policy's built from the account's own partition and ID.
+ */
+function memberPolicyArn(policy: ManagedPolicy): unknown {
+  return 'arn' in policy ? policy.arn : { 'Fn::Sub': managedPolicyArn(policy, sub('AWS::Partition'), sub('AWS::AccountId')) };
+}
+
 export function memberAccountTemplate(props: MemberAccountTemplateProps): Record<string, unknown> {
   const { issuerUrl, issuerHostPath, audience, clientId } = MEMBER_TEMPLATE_PARAMETERS;
   const { oidcProvider, role, scanningPolicy } = MEMBER_TEMPLATE_RESOURCES;
@@ -42,7 +50,7 @@ export function memberAccountTemplate(props: MemberAccountTemplateProps): Record
     oidcProviderArn: sub(oidcProvider),
   });
   const thumbprints = props.thumbprints && props.thumbprints.length > 0 ? [...props.thumbprints] : undefined;
-  const managedPolicyArns = props.managedPolicyArns && props.managedPolicyArns.length > 0 ? [...props.managedPolicyArns] : undefined;
+  const managedPolicyArns = props.managedPolicies && props.managedPolicies.length > 0 ? props.managedPolicies.map(memberPolicyArn) : undefined;
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'Fortanix Key Insight: the OIDC identity provider for the Okta authorization server and the read-only role Key Insight assumes',
@@ -72,7 +80,7 @@ export function memberAccountTemplate(props: MemberAccountTemplateProps): Record
           Description: 'Assumed by Fortanix Key Insight with an Okta client-credentials token to scan keys and certificates',
           AssumeRolePolicyDocument: { 'Fn::Sub': JSON.stringify(trust) },
           MaxSessionDuration: props.maxSessionDurationSeconds,
-          ...(props.permissionsBoundaryArn ? { PermissionsBoundary: props.permissionsBoundaryArn } : {}),
+          ...(props.permissionsBoundary ? { PermissionsBoundary: memberPolicyArn(props.permissionsBoundary) } : {}),
           ...(managedPolicyArns ? { ManagedPolicyArns: managedPolicyArns } : {}),
         },
       },

@@ -14,5 +14,6 @@ export const OUTPUT_NAMES = {
   awsOidcProviderArn: 'aws_oidc_provider_arn',
   awsStackSetName: 'aws_stack_set_name',
   awsMemberRoleName: 'aws_member_role_name',
+  awsMemberRoleArnPattern: 'aws_member_role_arn_pattern',
   awsOrganizationalUnitIds: 'aws_organizational_unit_ids',
 } as const;

@@ -1,6 +1,10 @@
 const PREVIEW_LIMIT = 80;
 
-/** A value as JSON, cut to a readable length: how messages show what they were given. */
+/**
+ * A value as JSON, cut to a readable length: how messages show what they were given. Every character
+ * outside printable ASCII is written as a \u escape, so that a look-alike letter (a Cyrillic "а" in a
+ * name) or an invisible one (U+200B, U+202E) shows in the message instead of hiding in it.
+ */
 export function preview(value: unknown): string {
   let shown: string;
   try {
@@ -8,5 +12,6 @@ export function preview(value: unknown): string {
   } catch {
     shown = String(value);
   }
+  shown = shown.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return shown.length > PREVIEW_LIMIT ? `${shown.slice(0, PREVIEW_LIMIT)}... (${shown.length} characters)` : shown;
 }

@@ -6,6 +6,7 @@ import { addEnvironments, type SynthOptions } from './key-insight-app';
 import { PLAN_ONLY_VARIABLE } from './plan-only';
 import { copyLockFile } from './provider-lock';
 import { Finding, acknowledgementProblems, formatFinding, reviewApp } from './review';
+import { adoptionsDeployed, overrideFiles } from './review/workspace';
 import { isProjectStackName, secretStackName } from './stack-names';
 
 /** A synth stopped before writing anything; the message is meant for the person who runs it. */
@@ -159,6 +160,8 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
   if (orphaned.length > 0) throw new StateRefusal(orphaned);
   const invalid = validationProblems(app);
   if (invalid.length > 0) throw new ValidationRefusal(invalid);
+  // Both synth paths (the cdktf CLI and scripts/app.cjs) keep the folders of the stacks they write, files they did not write included.
+  findings.push(...adoptionsDeployed(app, projectRoot), ...overrideFiles(app, resolve(app.outdir)));
   const warnings = findings.map((warning) => {
     const message = formatFinding(warning);
     Annotations.of(warning.stack).addWarning(message);

@@ -78,17 +78,36 @@ export function scanningPolicyDocument(
   };
 }
 
+/**
+ * A managed policy that exists in every account the role is made in. IAM attaches only a policy of
+ * the role's own account or an AWS managed one, so a customer managed policy meant for many accounts
+ * is named, and each account's ARN is built where the role is made.
+ */
+export type ManagedPolicy =
+  /** An AWS managed policy (`arn:<partition>:iam::aws:policy/...`), or a customer managed policy of the one account the role is made in. */
+  | { readonly arn: string }
+  /** A customer managed policy of this name (`<path>/<name>` when it has a path) in each account. */
+  | { readonly name: string };
+
+/**
+ * The ARN of a managed policy in one account. `partition` and `accountId` may be expressions that
+ * resolve to them: `${AWS::Partition}` and `${AWS::AccountId}` in a CloudFormation Fn::Sub, tokens in Terraform.
+ */
+export function managedPolicyArn(policy: ManagedPolicy, partition: string, accountId: string): string {
+  return 'arn' in policy ? policy.arn : `arn:${partition}:iam::${accountId}:policy/${policy.name}`;
+}
+
 /** The role Key Insight assumes and its policies, as configured: the same wherever the role is made. */
 export interface ScannerRoleProps {
   readonly roleName: string;
   /** 3600 to 43200. */
   readonly maxSessionDurationSeconds: number;
   /** @default - no permissions boundary */
-  readonly permissionsBoundaryArn?: string;
+  readonly permissionsBoundary?: ManagedPolicy;
   /** @default - none: AWS validates the certificates of well-known CAs itself */
   readonly thumbprints?: readonly string[];
   /** Services the scanning policy covers. */
   readonly scannedServices: readonly ScannedService[];
   /** @default - no managed policies besides the scanning policy */
-  readonly managedPolicyArns?: readonly string[];
+  readonly managedPolicies?: readonly ManagedPolicy[];
 }

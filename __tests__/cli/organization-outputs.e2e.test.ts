@@ -210,6 +210,50 @@ Member accounts from AWS Organizations (5 accounts; the management account ${MAN
     );
   });
 
+  describe('without a management role (managementRole: false)', () => {
+    const { aws_role_arn: _role, aws_oidc_provider_arn: _provider, ...withoutManagementRole } = organizationEnvironment['ki-org'];
+    const memberAccountsOnly = {
+      'ki-org': { ...withoutManagementRole, aws_member_role_arn_pattern: 'arn:aws-cn:iam::<account id>:role/ki-org-scanner' },
+    };
+
+    it('says the organization scope has no role, and takes the member role ARN pattern from its output', async () => {
+      const run = await runCli(['outputs'], { cwd: dirWithOutputsFile(memberAccountsOnly) });
+
+      expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 0, stderr: '' });
+      expect(run.stdout).toContain(`
+AWS Organization: StackSet "ki-org-key-insight" creates the role "ki-org-scanner" in every account of ${UNIT}
+  Key Insight scope "organization": none; the account that deployed the stack has no role for Key Insight (stacks[].aws.organization.managementRole is false)
+  Key Insight scope "account" (one AWS connection per member account):  arn:aws-cn:iam::<account id>:role/ki-org-scanner
+`);
+      expectNoSecrets(run);
+    });
+
+    it('writes null for the management role in --format json', async () => {
+      const run = await runCli(['outputs', '--format', 'json'], { cwd: dirWithOutputsFile(memberAccountsOnly) });
+
+      expect(run.exitCode).toBe(0);
+      expect(JSON.parse(run.stdout).organization).toEqual({
+        stackSetName: 'ki-org-key-insight',
+        organizationalUnitIds: [UNIT],
+        managementRoleArn: null,
+        memberRoleName: 'ki-org-scanner',
+        memberRoleArnPattern: 'arn:aws-cn:iam::<account id>:role/ki-org-scanner',
+        keyInsightScopes: { organization: null, account: 'arn:aws-cn:iam::<account id>:role/ki-org-scanner' },
+      });
+    });
+
+    it('refuses a malformed member role ARN pattern output', async () => {
+      const run = await runCli(['outputs'], {
+        cwd: dirWithOutputsFile({ 'ki-org': { ...memberAccountsOnly['ki-org'], aws_member_role_arn_pattern: 'arn:aws:iam::123456789012:role/x' } }),
+      });
+
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toBe(
+        'key-insight: stack "ki-org" output aws_member_role_arn_pattern must be an IAM role ARN with <account id> in place of the account, but is "arn:aws:iam::123456789012:role/x": write its outputs again with cdktf\n',
+      );
+    });
+  });
+
   it('refuses --accounts for an environment that onboards no organization', async () => {
     const { aws_stack_set_name: _a, aws_member_role_name: _b, aws_organizational_unit_ids: _c, ...single } = organizationEnvironment['ki-org'];
 

@@ -10,10 +10,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startIamStandIn, type IamStandIn } from '../cli/helpers/iam-stand-in';
+import { startIamStandIn, type IamStandIn, type IamStandInContents } from '../cli/helpers/iam-stand-in';
 import { minimalStack } from '../helpers/config';
 import { onlyResource, synthConfig, type TerraformJson } from '../helpers/synth';
-import { OFFLINE_AWS_PROVIDER, requireTerraform, terraformFolder } from '../helpers/terraform';
+import { OFFLINE_AWS_PROVIDER, removeTerraformFolders, requireTerraform, terraformFolder, type TerraformRun } from '../helpers/terraform';
 
 const ACCOUNT = '111111111111';
 const ISSUER_HOST_PATH = 'acme.okta.com/oauth2/aus1a2b3c4d5e6f7g8h9';
@@ -29,6 +29,9 @@ interface ResourceChange {
 }
 
 let iam: IamStandIn;
+let folder: TerraformRun;
+/** What the stand-in holds; a test deletes a role from it as a person would in the console. */
+let handMade: { oidcProviders: IamStandInContents['oidcProviders']; roles: Array<IamStandInContents['roles'][number]>; policies: IamStandInContents['policies'] };
 let validation: { valid: boolean; error_count: number; warning_count: number };
 let changes: ResourceChange[];
 let stack: TerraformJson & { import?: Array<{ id: string; to: string }> };
@@ -76,12 +79,13 @@ beforeAll(async () => {
   // What exists was made to match the configuration (README: "Make the configuration describe what exists").
   const role = onlyResource(stack, 'aws_iam_role');
   const policy = onlyResource(stack, 'aws_iam_policy');
-  iam = await startIamStandIn({
+  handMade = {
     oidcProviders: [{ arn: PROVIDER_ARN, url: ISSUER_HOST_PATH, clientIds: [AUDIENCE] }],
     roles: [{ name: ROLE_NAME, arn: `arn:aws:iam::${ACCOUNT}:role/${ROLE_NAME}`, assumeRolePolicy: HAND_MADE_TRUST, description: role.description, attachedPolicyArns: [POLICY_ARN] }],
     policies: [{ name: 'ki-test-scanner-scanning', arn: POLICY_ARN, document: policy.policy, description: policy.description }],
-  });
-  const folder = terraformFolder(offline(stack, iam.endpoint), `ki-test-${ACCOUNT}`);
+  };
+  iam = await startIamStandIn(handMade);
+  folder = terraformFolder(offline(stack, iam.endpoint), `ki-test-${ACCOUNT}`);
   writeFileSync(join(folder.root, 'terraform.ki-test.tfstate'), environmentState());
   await folder.run(['init', '-input=false']);
   validation = JSON.parse(await folder.run(['validate', '-json']));
@@ -91,6 +95,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await iam?.stop();
+  removeTerraformFolders();
 });
 
 it('passes terraform validate with the import blocks, without a warning', () => {
@@ -108,4 +113,44 @@ it("imports each resource through the provider's importer with the ID the synth 
 
 it('changes nothing else when what exists matches the configuration', () => {
   expect(changes.map((change) => change.change.actions)).toEqual([['no-op'], ['no-op'], ['no-op'], ['no-op']]);
+});
+
+/**
+ * After the deploy that imported them, the import blocks stay in cdk.tf.json until the adopt block is
+ * removed (the synth's KI-ADOPT-DEPLOYED warning says when): what Terraform does with them then.
+ */
+describe('import blocks left in place after the deploy that imported', () => {
+  const planChanges = async (): Promise<ResourceChange[]> => {
+    await folder.run(['plan', '-input=false', '-out=again.tfplan']);
+    return JSON.parse(await folder.run(['show', '-json', 'again.tfplan'])).resource_changes;
+  };
+  let again: ResourceChange[];
+  let destroyedAndGone: string;
+
+  beforeAll(async () => {
+    await folder.run(['apply', '-input=false', 'plan.tfplan']);
+    again = await planChanges();
+    // The stack's resources leave the state, as after a destroy, while the import blocks stay; the role
+    // made by hand is gone too.
+    const addresses = (await folder.run(['state', 'list'])).split('\n').filter((address) => address !== '' && !address.startsWith('data.'));
+    await folder.run(['state', 'rm', ...addresses]);
+    handMade.roles.splice(0);
+    destroyedAndGone = await folder.run(['plan', '-input=false']).then(
+      () => 'planned',
+      (error: Error) => error.message,
+    );
+  }, 300_000);
+
+  it('plan no change and import nothing while the resources are in the state', () => {
+    expect(again.map((change) => [change.type, change.change.actions, change.change.importing])).toEqual([
+      ['aws_iam_openid_connect_provider', ['no-op'], undefined],
+      ['aws_iam_policy', ['no-op'], undefined],
+      ['aws_iam_role', ['no-op'], undefined],
+      ['aws_iam_role_policy_attachment', ['no-op'], undefined],
+    ]);
+  });
+
+  it('fail the plan once the resource is neither in the state nor in AWS', () => {
+    expect(destroyedAndGone).toContain('Cannot import non-existent remote object');
+  });
 });

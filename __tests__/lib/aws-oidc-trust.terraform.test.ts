@@ -70,9 +70,10 @@ beforeAll(async () => {
     clientId: CLIENT_ID,
     roleName: 'key-insight-scanner',
     maxSessionDurationSeconds: 3600,
-    permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary',
+    // A customer managed policy of the one account this role is made in.
+    permissionsBoundary: { arn: 'arn:aws:iam::123456789012:policy/boundary' },
     scannedServices: [...SCANNED_SERVICES],
-    managedPolicyArns: ['arn:aws:iam::aws:policy/SecurityAudit'],
+    managedPolicies: [{ arn: 'arn:aws:iam::aws:policy/SecurityAudit' }],
     tags: { app: 'key-insight' },
   });
   const config = JSON.parse(Testing.synth(stack));

@@ -92,9 +92,26 @@ describe('the role', () => {
     expect(role).not.toHaveProperty('permissions_boundary');
   });
 
-  it('takes a permissions boundary', () => {
-    const boundary = 'arn:aws:iam::123456789012:policy/boundary';
-    expect(onlyResource(synthAws({ permissionsBoundaryArn: boundary }), 'aws_iam_role').permissions_boundary).toBe(boundary);
+  it('takes a permissions boundary by ARN', () => {
+    const boundary = 'arn:aws:iam::aws:policy/PowerUserAccess';
+    const stack = synthAws({ permissionsBoundary: { arn: boundary } });
+    expect(onlyResource(stack, 'aws_iam_role').permissions_boundary).toBe(boundary);
+    expect(stack.data).toBeUndefined();
+  });
+
+  it("builds a boundary given by name in the given account's partition and ID", () => {
+    const stack = synthAws({ permissionsBoundary: { name: 'boundaries/key-insight' }, account: { partition: 'aws-cn', accountId: '210987654321' } });
+    expect(onlyResource(stack, 'aws_iam_role').permissions_boundary).toBe('arn:aws-cn:iam::210987654321:policy/boundaries/key-insight');
+    expect(stack.data).toBeUndefined();
+  });
+
+  it('reads the partition and account ID of the credentials for a boundary given by name in an account it is not told', () => {
+    const stack = synthAws({ permissionsBoundary: { name: 'boundary' } });
+    const partition = Object.keys(stack.data!.aws_partition)[0];
+    const account = Object.keys(stack.data!.aws_caller_identity)[0];
+    expect(onlyResource(stack, 'aws_iam_role').permissions_boundary).toBe(
+      `arn:\${data.aws_partition.${partition}.partition}:iam::\${data.aws_caller_identity.${account}.account_id}:policy/boundary`,
+    );
   });
 
   it.each([3599, 43201, 3600.5])('refuses a session of %s seconds', (seconds) => {
@@ -127,13 +144,17 @@ describe('the scanning policy', () => {
   });
 
   it('is attached to the role, with any extra managed policies', () => {
-    const stack = synthAws({ managedPolicyArns: ['arn:aws:iam::aws:policy/SecurityAudit'] });
+    const stack = synthAws({
+      managedPolicies: [{ arn: 'arn:aws:iam::aws:policy/SecurityAudit' }, { name: 'scanner-extras' }],
+      account: { partition: 'aws', accountId: '210987654321' },
+    });
     const roleId = Object.keys(stack.resource!.aws_iam_role)[0];
     const policyId = Object.keys(stack.resource!.aws_iam_policy)[0];
     const byArn = (a: { policy_arn: string }, b: { policy_arn: string }) => a.policy_arn.localeCompare(b.policy_arn);
     expect(resourcesOf(stack, 'aws_iam_role_policy_attachment').sort(byArn)).toEqual([
       { role: `\${aws_iam_role.${roleId}.name}`, policy_arn: `\${aws_iam_policy.${policyId}.arn}` },
       { role: `\${aws_iam_role.${roleId}.name}`, policy_arn: 'arn:aws:iam::aws:policy/SecurityAudit' },
+      { role: `\${aws_iam_role.${roleId}.name}`, policy_arn: 'arn:aws:iam::210987654321:policy/scanner-extras' },
     ].sort(byArn));
   });
 });

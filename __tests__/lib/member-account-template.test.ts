@@ -13,10 +13,10 @@ import { BASE_ACTION, EXPECTED_ALL_SCANNING_ACTIONS, EXPECTED_SERVICE_ACTIONS } 
 const FULL = memberAccountTemplate({
   roleName: 'FortanixKeyInsight',
   maxSessionDurationSeconds: 7200,
-  permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary',
+  permissionsBoundary: { name: 'boundaries/key-insight' },
   thumbprints: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'],
   scannedServices: [...SCANNED_SERVICES],
-  managedPolicyArns: ['arn:aws:iam::aws:policy/SecurityAudit'],
+  managedPolicies: [{ arn: 'arn:aws:iam::aws:policy/SecurityAudit' }, { name: 'scanner-extras' }],
 }) as any;
 const MINIMAL = memberAccountTemplate({ roleName: 'ki-scanner', maxSessionDurationSeconds: 3600, scannedServices: ['kms'] }) as any;
 
@@ -113,8 +113,11 @@ describe('the member-account template', () => {
     expect(FULL.Resources.ScannerRole.Properties).toMatchObject({
       RoleName: 'FortanixKeyInsight',
       MaxSessionDuration: 7200,
-      PermissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary',
-      ManagedPolicyArns: ['arn:aws:iam::aws:policy/SecurityAudit'],
+      PermissionsBoundary: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/boundaries/key-insight' },
+      ManagedPolicyArns: [
+        'arn:aws:iam::aws:policy/SecurityAudit',
+        { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/scanner-extras' },
+      ],
     });
   });
 

@@ -124,6 +124,15 @@ describe('an organization environment', () => {
       description: "The scanning role's name in every member account: arn:aws:iam::<account id>:role/<name>.",
     });
     expect(output![OUTPUT_NAMES.awsOrganizationalUnitIds].value).toEqual([ORGANIZATIONAL_UNIT, 'ou-ab12-99887766']);
+    expect(output![OUTPUT_NAMES.awsMemberRoleArnPattern]).toEqual({
+      value: 'arn:aws:iam::<account id>:role/ki-test-scanner',
+      description: "The scanning role's ARN in every member account, <account id> standing for the account's ID.",
+    });
+  });
+
+  it("writes the member role ARN pattern in the partition of the environment's region", () => {
+    const stack = synthOrganization({}, { aws: { region: 'cn-northwest-1', organization: { organizationalUnitIds: [ORGANIZATIONAL_UNIT] } } });
+    expect(stack.output![OUTPUT_NAMES.awsMemberRoleArnPattern].value).toBe('arn:aws-cn:iam::<account id>:role/ki-test-scanner');
   });
 
   it('keeps the public outputs of a single-account environment, and no client secret in outputs or data sources', () => {
@@ -144,6 +153,66 @@ describe('an organization environment', () => {
     expect(stack.output![OUTPUT_NAMES.awsMemberRoleName].value).toBe('FortanixKeyInsight');
     expect(templateOf(onlyResource(stack, 'aws_cloudformation_stack_set').template_body).Resources.ScannerRole.Properties.RoleName).toBe(
       'FortanixKeyInsight',
+    );
+  });
+});
+
+describe('an organization environment without a management role (managementRole: false)', () => {
+  const stack = synthOrganization({ managementRole: false });
+
+  it('creates only the StackSet and its deployment in the deploying account: no OIDC provider, role or policy', () => {
+    expect(Object.keys(stack.resource!).sort()).toEqual([
+      'aws_cloudformation_stack_set',
+      'aws_cloudformation_stack_set_instance',
+      'okta_app_oauth',
+      'okta_auth_server',
+      'okta_auth_server_policy',
+      'okta_auth_server_policy_rule',
+      'okta_auth_server_scope',
+    ]);
+    expect(stack.provider!.aws).toEqual([{ region: 'eu-west-1' }]);
+  });
+
+  it('has no role outputs, and keeps the Okta and organization outputs', () => {
+    expect(Object.keys(stack.output!).sort()).toEqual(
+      [
+        'audience',
+        'aws_member_role_arn_pattern',
+        'aws_member_role_name',
+        'aws_organizational_unit_ids',
+        'aws_stack_set_name',
+        'client_id',
+        'issuer',
+        'metadata_uri',
+        'scopes',
+        'token_endpoint',
+      ],
+    );
+  });
+
+  it("gives the member accounts' template the role and the scanning policy as before", () => {
+    const template = templateOf(onlyResource(stack, 'aws_cloudformation_stack_set').template_body);
+    expect(Object.keys(template.Resources).sort()).toEqual(['OidcProvider', 'ScannerRole', 'ScanningPolicy']);
+  });
+
+  it("uses the member account's own ARN for a boundary given by name", () => {
+    const named = synthOrganization({ managementRole: false }, { aws: { region: 'eu-west-1', role: { permissionsBoundaryName: 'boundary' }, organization: { organizationalUnitIds: [ORGANIZATIONAL_UNIT], managementRole: false } } });
+    const template = templateOf(onlyResource(named, 'aws_cloudformation_stack_set').template_body);
+    expect(template.Resources.ScannerRole.Properties.PermissionsBoundary).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/boundary',
+    });
+    expect(named.data).toBeUndefined();
+  });
+
+  it('synthesizes through the security review without a finding', () => {
+    expect(synthesize(Testing.app(), parseConfig(configWith(organizationStack({ managementRole: false }))))).toEqual([]);
+  });
+
+  it('refuses adopt.aws, since the deploying account holds nothing to adopt', () => {
+    const withAdopt = { ...organizationStack({ managementRole: false }), adopt: { aws: { roleName: 'ki-test-scanner' } } };
+    expect(() => parseConfig(configWith(withAdopt), 'test.json')).toThrow(
+      'Invalid configuration in test.json (1 problem):\n' +
+        '  - stacks[0].adopt.aws is {"roleName":"ki-test-scanner"}, but must be left out when stacks[].aws.organization.managementRole is false: the deploying account then holds no OIDC provider, role or policy to adopt',
     );
   });
 });

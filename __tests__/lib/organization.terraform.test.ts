@@ -22,9 +22,11 @@ const UNITS = ['ou-ab12-cd34ef56', 'r-ab12'];
 const ROLE = {
   roleName: 'key-insight-scanner',
   maxSessionDurationSeconds: 3600,
-  permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary',
+  // A customer managed policy that every account has under this name: each account's ARN is its own.
+  permissionsBoundary: { name: 'boundary' },
   scannedServices: [...SCANNED_SERVICES],
 };
+const MANAGEMENT_ACCOUNT = { partition: 'aws', accountId: '123456789012' };
 const STATE_FILE = 'terraform.organization-aws-half.tfstate';
 let changes: PlannedChange[];
 let folder: TerraformRun;
@@ -40,7 +42,7 @@ beforeAll(async () => {
   new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
   stack.addOverride('provider.aws.0', { region: 'eu-west-1', ...OFFLINE_AWS_PROVIDER });
   const okta = { issuerUrl: ISSUER, audience: AUDIENCE, clientId: CLIENT_ID };
-  new AwsOidcTrust(stack, 'Aws', { ...okta, ...ROLE, extraReadActions: ORGANIZATION_READ_ACTIONS });
+  new AwsOidcTrust(stack, 'Aws', { ...okta, ...ROLE, account: MANAGEMENT_ACCOUNT, extraReadActions: ORGANIZATION_READ_ACTIONS });
   new OrganizationStackSet(stack, 'Organization', {
     ...okta,
     ...ROLE,
@@ -90,6 +92,17 @@ it('plans a service-managed StackSet with automatic deployment and the operation
 it('hands CloudFormation the template exactly as built, its ${...} left for CloudFormation to fill in', () => {
   const { template_body: body } = planned('aws_cloudformation_stack_set').after;
   expect(JSON.parse(body)).toEqual(memberAccountTemplate(ROLE));
+});
+
+it("gives the member role the boundary of its own account, which CloudFormation fills in there", () => {
+  const { template_body: body } = planned('aws_cloudformation_stack_set').after;
+  expect(JSON.parse(body).Resources.ScannerRole.Properties.PermissionsBoundary).toEqual({
+    'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/boundary',
+  });
+});
+
+it("gives the management account's role the boundary of the management account", () => {
+  expect(planned('aws_iam_role').after.permissions_boundary).toBe('arn:aws:iam::123456789012:policy/boundary');
 });
 
 it('passes the issuer, its host and path, the audience and the client ID as parameters', () => {

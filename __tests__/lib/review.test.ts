@@ -1,12 +1,12 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsOidcTrust } from '../../lib/aws-oidc-trust';
-import { parseConfig } from '../../lib/config';
+import { ConfigError, parseConfig } from '../../lib/config';
 import { addEnvironments } from '../../lib/key-insight-app';
 import { AwsAccountStack, KeyInsightStack } from '../../lib/key-insight-stack';
 import { formatFinding, reviewApp } from '../../lib/review';
 import { synthesize } from '../../lib/synthesize';
-import { RULES } from '../../lib/review/rules';
+import { RULES, WARNING_IDS } from '../../lib/review/rules';
 import { trustConditions } from '../../lib/review/rules/trust-conditions';
 import { configWith, minimalStack, withValue } from '../helpers/config';
 import { organizationStack, templateOf } from '../helpers/organization';
@@ -145,9 +145,11 @@ describe('KI-TRUST-CONDITIONS (error)', () => {
       maxSessionDurationSeconds: 3600,
       scannedServices: ['kms'],
     });
+    const environment = parseConfig(configWith(minimalStack())).stacks[0];
     const reviewed = {
       name: 'literal',
-      environment: parseConfig(configWith(minimalStack())).stacks[0],
+      environment,
+      environments: [environment],
       resources: [{ type: 'aws_iam_role', path: trust.role.node.path, attributes: { assume_role_policy: JSON.stringify(trust.trustPolicy) } }],
       trusts: [{ rolePath: trust.role.node.path, ...trust.trustConditions }],
     };
@@ -421,6 +423,16 @@ describe('inside the member-account template of an organization environment', ()
     expect([finding.id, finding.where]).toEqual(['KI-ROLE-SESSION', ['ki-test/Aws/Role (3601 seconds)', `${TEMPLATE_ROLE} (3601 seconds)`]]);
   });
 
+  it('warns about extra managed policies given by name, in the management account and in the template (KI-EXTRA-POLICIES)', () => {
+    const stack = withValue(organizationStack(), 'aws.scanning.managedPolicyNames', ['scanner-extras']);
+    const [finding] = findings(stack);
+    expect(finding.id).toBe('KI-EXTRA-POLICIES');
+    expect(finding.where).toEqual([
+      "ki-test/Aws/ManagedPolicyAttachment0 (the account's policy scanner-extras)",
+      `${TEMPLATE_ROLE}/ManagedPolicyArns[0] (arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/scanner-extras)`,
+    ]);
+  });
+
   it('warns about extra managed policies on the template role (KI-EXTRA-POLICIES)', () => {
     const stack = withValue(organizationStack(), 'aws.scanning.managedPolicyArns', ['arn:aws:iam::aws:policy/ReadOnlyAccess']);
     const [finding] = findings(stack);
@@ -450,6 +462,61 @@ describe('KI-ORG-NO-AUTO-DEPLOY (warning)', () => {
   });
 });
 
+describe('KI-OKTA-NAMES-SHARED (warning)', () => {
+  function findingsOf(...stacks: any[]) {
+    const app = Testing.app();
+    addEnvironments(app, parseConfig(configWith(...stacks)));
+    return reviewApp(app);
+  }
+  const own = (name: string, label: string, server: string, audience: string) =>
+    withValue(withValue(withValue(minimalStack({ name }), 'okta.app.label', label), 'okta.authorizationServer.name', server), 'okta.authorizationServer.audience', audience);
+
+  it('warns both environments that share the app label, naming the field, the value and the other environment', () => {
+    const found = findingsOf(own('ki-dev', 'Key Insight', 'Dev server', 'api://dev'), own('ki-prod', 'Key Insight', 'Prod server', 'api://prod'));
+    expect(found.map((finding) => [finding.id, finding.environment, finding.where])).toEqual([
+      ['KI-OKTA-NAMES-SHARED', 'ki-dev', ['okta.app.label "Key Insight" is also ki-prod\'s']],
+      ['KI-OKTA-NAMES-SHARED', 'ki-prod', ['okta.app.label "Key Insight" is also ki-dev\'s']],
+    ]);
+  });
+
+  it('warns about a shared authorization server name and a shared audience, each environment once', () => {
+    const found = findingsOf(
+      own('ki-a', 'A', 'Server', 'api://same'),
+      own('ki-b', 'B', 'Server', 'api://same'),
+      own('ki-c', 'C', 'Server', 'api://c'),
+    );
+    expect(found.find((finding) => finding.environment === 'ki-a')?.where).toEqual([
+      'okta.authorizationServer.name "Server" is also ki-b, ki-c\'s',
+      'okta.authorizationServer.audience "api://same" is also ki-b\'s',
+    ]);
+    expect(formatFinding(found.find((finding) => finding.environment === 'ki-c')!)).toBe(
+      '[KI-OKTA-NAMES-SHARED] ki-c: another environment has the same Okta app label, authorization server name or audience, which `npx key-insight discover` finds Okta objects by ' +
+        '(okta.authorizationServer.name "Server" is also ki-a, ki-b\'s). ' +
+        'Fix: give each environment its own stacks[].okta.app.label, okta.authorizationServer.name and okta.authorizationServer.audience, or acknowledge this warning where the environments use different Okta orgs.',
+    );
+  });
+
+  it('warns two environments that keep the default app label and server name', () => {
+    const found = findingsOf(minimalStack({ name: 'ki-a' }), withValue(minimalStack({ name: 'ki-b' }), 'okta.authorizationServer.audience', 'api://b'));
+    expect(found.find((finding) => finding.environment === 'ki-b')?.where).toEqual([
+      'okta.app.label "Fortanix Key Insight" is also ki-a\'s',
+      'okta.authorizationServer.name "Fortanix Key Insight" is also ki-a\'s',
+    ]);
+  });
+
+  it('is quiet when every environment has its own names, and for an environment with account stacks reports once', () => {
+    expect(findingsOf(own('ki-a', 'A', 'Server A', 'api://a'), own('ki-b', 'B', 'Server B', 'api://b'))).toEqual([]);
+    const withAccounts = withValue(own('ki-b', 'A', 'Server B', 'api://b'), 'aws.accounts', [{ accountId: '111111111111' }]);
+    const found = findingsOf(own('ki-a', 'A', 'Server A', 'api://a'), withAccounts);
+    expect(found.filter((finding) => finding.environment === 'ki-b').map((finding) => finding.where)).toEqual([['okta.app.label "A" is also ki-a\'s']]);
+  });
+
+  it('can be acknowledged where the environments use different Okta orgs', () => {
+    const acknowledged = { ...own('ki-b', 'A', 'Server B', 'api://b'), acknowledge: [{ id: 'KI-OKTA-NAMES-SHARED', reason: 'ki-b lives in the preview Okta org' }] };
+    expect(findingsOf(own('ki-a', 'A', 'Server A', 'api://a'), acknowledged).map((finding) => finding.environment)).toEqual(['ki-a']);
+  });
+});
+
 describe('acknowledgements', () => {
   const longTokens = withValue(minimalStack(), 'okta.rule', { accessTokenLifetimeMinutes: 120 });
 
@@ -461,7 +528,26 @@ describe('acknowledgements', () => {
   it('cannot silence an error', () => {
     const stack = { ...minimalStack(), acknowledge: [{ id: 'KI-TRUST-WILDCARD', reason: 'We really want this' }] };
     expect(() => synthesize(Testing.app(), parseConfig(configWith(stack)))).toThrow(
-      'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED (errors cannot be acknowledged)',
+      'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED, KI-OKTA-NAMES-SHARED (errors cannot be acknowledged)',
+    );
+  });
+
+  it('are all checked in one run: three bad entries are three problems', () => {
+    const stack = {
+      ...longTokens,
+      acknowledge: [
+        { id: 'KI-TOKEN-LIFETIME', reason: 'ok' },
+        { id: 'KI-NO-SUCH-WARNING', reason: 'Written before the rule was renamed' },
+        { id: 'token-lifetime', reason: 'Scans run for two hours' },
+      ],
+    };
+    expect(() => parseConfig(configWith(stack), 'test.json', WARNING_IDS)).toThrow(
+      new ConfigError(
+        'Invalid configuration in test.json (3 problems):\n' +
+          '  - stacks[0].acknowledge[0].reason is "ok", but must be a written reason of at least 10 characters\n' +
+          '  - stacks[0].acknowledge[2].id is "token-lifetime", but must be a security-review warning ID such as KI-TOKEN-LIFETIME\n' +
+          '  - stacks[0].acknowledge[1].id is "KI-NO-SUCH-WARNING", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED, KI-OKTA-NAMES-SHARED (errors cannot be acknowledged)',
+      ),
     );
   });
 

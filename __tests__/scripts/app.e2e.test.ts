@@ -4,7 +4,7 @@
  * as a `cdktf init` project does (`cdktf synth --app`, with tsx in place of ts-node).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesBelow } from '../helpers/app';
@@ -12,6 +12,7 @@ import { configWith, minimalStack, ROOT } from '../helpers/config';
 import { threeEnvironments } from '../helpers/environments';
 
 const work = mkdtempSync(join(tmpdir(), 'ki-direct-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const configFile = join(work, 'three-environments.json');
 writeFileSync(configFile, JSON.stringify(threeEnvironments()));
 writeFileSync(join(work, 'terraform.tfrc'), '');
@@ -46,6 +47,38 @@ it('removes the folders of stacks no longer configured, as `cdktf synth` does', 
   run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: configFile, CDKTF_OUTDIR: outdir });
   run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: oneStackFile, CDKTF_OUTDIR: outdir });
   expect(Object.keys(filesBelow(outdir)).sort()).toEqual(['manifest.json', 'stacks/ki-only-secret/cdk.tf.json', 'stacks/ki-only/cdk.tf.json']);
+});
+
+describe('an override file left in a stack folder', () => {
+  const env = (dir: string) => ({ PATH: process.env.PATH, HOME: dir, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(work, 'terraform.rc') });
+  function project(): string {
+    const dir = mkdtempSync(join(work, 'override-'));
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: `node ${join(ROOT, 'scripts', 'app.cjs')}` }));
+    writeFileSync(join(dir, 'key-insight.config.json'), JSON.stringify(configWith(minimalStack())));
+    return dir;
+  }
+  const synthCli = (dir: string) =>
+    spawnSync(join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth'], { cwd: dir, env: env(dir), encoding: 'utf8' });
+  const synthDirect = (dir: string) => spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.cjs')], { cwd: dir, env: env(dir), encoding: 'utf8' });
+  const warning =
+    "[KI-TERRAFORM-OVERRIDE] ki-test: a Terraform override file in a stack's folder changes what the synth wrote, and no synth removes it (cdktf.out/stacks/ki-test/main_override.tf.json).";
+
+  it.each([
+    ['npx cdktf synth', synthCli],
+    ['npm run synth', synthDirect],
+  ])('survives %s, which warns about it by name', (_path, synth) => {
+    const dir = project();
+    expect(synthDirect(dir).status).toBe(0);
+    const override = join(dir, 'cdktf.out', 'stacks', 'ki-test', 'main_override.tf.json');
+    writeFileSync(override, '{"resource": {}}');
+
+    const result = synth(dir);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout + result.stderr).toContain(warning);
+    expect(readFileSync(override, 'utf8')).toBe('{"resource": {}}');
+  }, 60_000);
 });
 
 describe('renaming a stack', () => {

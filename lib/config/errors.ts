@@ -151,15 +151,43 @@ function unwrap(schema: z.ZodType): z.ZodType {
   }
 }
 
-/** Checks a parsed JSON value against the schema; throws a ConfigError that lists every problem. */
-export function parseConfig(input: unknown, source = DEFAULT_CONFIG_FILE): KeyInsightConfig {
+/**
+ * Checks a parsed JSON value against the schema; throws a ConfigError that lists every problem. Given
+ * the IDs the security review lets a configuration acknowledge (its warnings), the acknowledgements
+ * are checked against them in the same run, so that every problem of the file is in one message.
+ */
+export function parseConfig(input: unknown, source = DEFAULT_CONFIG_FILE, warningIds?: readonly string[]): KeyInsightConfig {
   const prototypeKeys = prototypeKeyPaths(input).map(
     (path) => `  - ${formatPath(path) || 'the configuration'} has a "__proto__" key, which is never allowed`,
   );
   if (prototypeKeys.length > 0) throw refusal(source, prototypeKeys);
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
-  throw refusal(source, problemLines(result.error.issues, input));
+  const acknowledgements = warningIds === undefined ? [] : unknownAcknowledgements(input, warningIds).map((line) => `  - ${line}`);
+  if (result.success && acknowledgements.length === 0) return result.data;
+  throw refusal(source, [...(result.success ? [] : problemLines(result.error.issues, input)), ...acknowledgements]);
+}
+
+/** A well-formed ID that names a review warning (the schema checks only the form). */
+const ACKNOWLEDGED_ID = /^KI-[A-Z0-9-]+$/;
+
+/**
+ * One line for each acknowledgement whose ID has the form of a review ID but is not one of `warningIds`.
+ * Reads the input as it is, so that it can run beside the schema's own checks of a refused file.
+ */
+export function unknownAcknowledgements(input: unknown, warningIds: readonly string[]): string[] {
+  const stacks = valueAt(input, ['stacks']);
+  if (!Array.isArray(stacks)) return [];
+  return stacks.flatMap((stack, stackIndex) => {
+    const acknowledge = valueAt(stack, ['acknowledge']);
+    if (!Array.isArray(acknowledge)) return [];
+    return acknowledge.flatMap((ack, index) => {
+      const id = valueAt(ack, ['id']);
+      if (typeof id !== 'string' || !ACKNOWLEDGED_ID.test(id) || warningIds.includes(id)) return [];
+      return [
+        `stacks[${stackIndex}].acknowledge[${index}].id is ${preview(id)}, but must be a warning ID: one of ${warningIds.join(', ')} (errors cannot be acknowledged)`,
+      ];
+    });
+  });
 }
 
 export function refusal(source: string, lines: string[]): ConfigError {

@@ -1,8 +1,8 @@
 /** Finding and reading the configuration file. */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { getSystemErrorMap } from 'node:util';
-import { ConfigError, DEFAULT_CONFIG_FILE, parseConfig } from './errors';
+import { ConfigError, DEFAULT_CONFIG_FILE, formatPath, parseConfig, refusal } from './errors';
 import type { KeyInsightConfig } from './schema';
 
 export const CONFIG_FILE_ENV = 'KEY_INSIGHT_CONFIG';
@@ -10,14 +10,27 @@ export const CONFIG_FILE_ENV = 'KEY_INSIGHT_CONFIG';
 // Some editors on Windows start UTF-8 files with a byte-order mark, which JSON.parse refuses.
 const BYTE_ORDER_MARK = '\uFEFF';
 
+/** The largest configuration file read: fifty environments of a thousand accounts each fit in far less. */
+export const CONFIG_FILE_MAX_BYTES = 1024 * 1024;
+/** The deepest nesting of lists and objects read; the schema's own deepest field is 8 levels down. */
+export const CONFIG_MAX_NESTING = 32;
+
 /** The configuration file's path: KEY_INSIGHT_CONFIG, or key-insight.config.json in the working directory. */
 export function configPath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
   return resolve(cwd, env[CONFIG_FILE_ENV] || DEFAULT_CONFIG_FILE);
 }
 
-export function loadConfig(path: string): KeyInsightConfig {
+/** Reads and checks the configuration file; `warningIds` as for parseConfig. */
+export function loadConfig(path: string, warningIds?: readonly string[]): KeyInsightConfig {
   const raw = readConfigFile(path);
   const text = raw.startsWith(BYTE_ORDER_MARK) ? raw.slice(BYTE_ORDER_MARK.length) : raw;
+  const tooDeep = nestingBeyond(text, CONFIG_MAX_NESTING);
+  if (tooDeep !== undefined) {
+    const { line, column } = lineAndColumn(text, tooDeep);
+    throw new ConfigError(
+      `${path} nests lists and objects more than ${CONFIG_MAX_NESTING} levels deep (line ${line}, column ${column}); no configuration is that deep.`,
+    );
+  }
   let input: unknown;
   try {
     input = JSON.parse(text);
@@ -26,29 +39,87 @@ export function loadConfig(path: string): KeyInsightConfig {
     const { line, column } = lineAndColumn(text, offset);
     throw new ConfigError(`${path} is not valid JSON at line ${line}, column ${column}: ${reason}.`);
   }
-  return parseConfig(input, path);
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) {
+    const lines = duplicates.map(({ path: keyPath, offset, firstOffset }) => {
+      const { line } = lineAndColumn(text, offset);
+      const first = lineAndColumn(text, firstOffset).line;
+      return `  - ${formatPath(keyPath)} is given twice, at line ${first} and line ${line}; JSON would keep only the last one, so give it once`;
+    });
+    throw refusal(path, lines);
+  }
+  return parseConfig(input, path, warningIds);
 }
 
+/** The file's text, when it is a regular file of at most CONFIG_FILE_MAX_BYTES; a sentence otherwise. */
 function readConfigFile(path: string): string {
+  const stats = statOf(path);
+  if (stats.isDirectory()) throw new ConfigError(`Cannot read the configuration file ${path}: it is a folder, not a file.`);
+  if (!stats.isFile()) {
+    throw new ConfigError(`Cannot read the configuration file ${path}: it is ${otherKind(stats)}, not a regular file.`);
+  }
+  const tooLarge = () =>
+    new ConfigError(
+      `Cannot read the configuration file ${path}: it is larger than ${CONFIG_FILE_MAX_BYTES} bytes (1 MiB), the most a configuration may be.`,
+    );
+  if (stats.size > CONFIG_FILE_MAX_BYTES) throw tooLarge();
+  const descriptor = openConfigFile(path);
   try {
-    return readFileSync(path, 'utf8');
+    // One byte more than allowed: a file that grew since its size was read is refused all the same.
+    const buffer = Buffer.alloc(CONFIG_FILE_MAX_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(descriptor, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > CONFIG_FILE_MAX_BYTES) throw tooLarge();
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+function statOf(path: string): Stats {
+  try {
+    return statSync(path);
   } catch (error) {
-    const { code, errno } = error as NodeJS.ErrnoException;
+    throw unreadable(path, error);
+  }
+}
+
+/** What a path that is neither a file nor a folder is: a device or a pipe, which a read could wait on forever. */
+function otherKind(stats: Stats): string {
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isSocket()) return 'a socket';
+  return 'something other than a file';
+}
+
+function openConfigFile(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+}
+
+function unreadable(path: string, error: unknown): ConfigError {
+  const { code, errno } = error as NodeJS.ErrnoException;
     if (code === 'ENOENT') {
-      throw new ConfigError(
+      return new ConfigError(
         `Configuration file not found: ${path}. Create it, or set ${CONFIG_FILE_ENV} to the path of another file.`,
       );
     }
     if (code === 'EISDIR') {
-      throw new ConfigError(`Cannot read the configuration file ${path}: it is a folder, not a file.`);
+      return new ConfigError(`Cannot read the configuration file ${path}: it is a folder, not a file.`);
     }
     if (code === 'ENOTDIR') {
-      throw new ConfigError(`Cannot read the configuration file ${path}: a part of that path is a file, not a folder.`);
+      return new ConfigError(`Cannot read the configuration file ${path}: a part of that path is a file, not a folder.`);
     }
     // The operating system's own description ("permission denied"), without its error code.
     const reason = errno === undefined ? undefined : getSystemErrorMap().get(errno)?.[1];
-    throw new ConfigError(`Cannot read the configuration file ${path}: ${reason ?? 'the system refused to read it'}.`);
-  }
+    return new ConfigError(`Cannot read the configuration file ${path}: ${reason ?? 'the system refused to read it'}.`);
 }
 
 /** Line and column (both from 1) of an offset in a text. */
@@ -173,4 +244,88 @@ export function jsonSyntaxError(text: string): { offset: number; reason: string 
     throw stop;
   }
   return { offset: at, reason: 'the file is not JSON' };
+}
+
+/**
+ * The offset of the first `[` or `{` that opens a level deeper than `limit`, outside strings; undefined
+ * when the text nests no deeper. Run before JSON.parse, so that no later step recurses that deep.
+ */
+function nestingBeyond(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let at = 0; at < text.length; at += 1) {
+    const char = text[at];
+    if (inString) {
+      if (char === '\\') at += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '[' || char === '{') {
+      depth += 1;
+      if (depth > limit) return at;
+    } else if (char === ']' || char === '}') depth -= 1;
+  }
+  return undefined;
+}
+
+interface DuplicateKey {
+  readonly path: readonly PropertyKey[];
+  /** Where the key is given again, and where it was first given. */
+  readonly offset: number;
+  readonly firstOffset: number;
+}
+
+/**
+ * Every key an object of the text gives more than once, with its path: JSON.parse keeps the last value
+ * without a word. The text is valid JSON (JSON.parse read it) nested no deeper than CONFIG_MAX_NESTING.
+ */
+export function duplicateKeys(text: string): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  let at = 0;
+  const skipSpace = () => {
+    while (at < text.length && ' \t\n\r'.includes(text[at])) at += 1;
+  };
+  const string = (): string => {
+    const start = at;
+    at += 1;
+    while (text[at] !== '"') at += text[at] === '\\' ? 2 : 1;
+    at += 1;
+    return JSON.parse(text.slice(start, at)) as string;
+  };
+  const value = (path: readonly PropertyKey[]): void => {
+    skipSpace();
+    const char = text[at];
+    if (char === '{') {
+      at += 1;
+      const seen = new Map<string, number>();
+      for (;;) {
+        skipSpace();
+        if (text[at] === '}') return void (at += 1);
+        if (text[at] === ',') {
+          at += 1;
+          skipSpace();
+        }
+        const offset = at;
+        const key = string();
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, offset);
+        else found.push({ path: [...path, key], offset, firstOffset: first });
+        skipSpace();
+        at += 1; // the colon
+        value([...path, key]);
+      }
+    }
+    if (char === '[') {
+      at += 1;
+      for (let index = 0; ; index += 1) {
+        skipSpace();
+        if (text[at] === ']') return void (at += 1);
+        if (text[at] === ',') at += 1;
+        value([...path, index]);
+      }
+    }
+    if (char === '"') return void string();
+    while (at < text.length && !',]} \t\n\r'.includes(text[at])) at += 1;
+  };
+  value([]);
+  return found;
 }

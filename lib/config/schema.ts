@@ -11,24 +11,48 @@ import { isAwsRegion } from '../aws-regions';
 import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from '../scanning-policy';
 import { ENVIRONMENT_NAME, accountStackName, defaultRoleName, scanningPolicyName, secretStackName } from '../stack-names';
 
-// Control characters would end up in Terraform strings and Okta's UI unseen.
-const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
+// Control and format characters (Unicode Cc and Cf: zero-width spaces, U+202A-U+202E and U+2066-U+2069,
+// which reorder text) would end up in Terraform strings, Okta's UI and the AWS console unseen.
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+const BIDIRECTIONAL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** The first invisible character of a text, named as U+XXXX with what it is; undefined when there is none. */
+export function invisibleCharacter(value: string): string | undefined {
+  const char = INVISIBLE.exec(value)?.[0];
+  if (char === undefined) return undefined;
+  const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const kind = BIDIRECTIONAL.test(char)
+    ? 'a bidirectional formatting character'
+    : /\p{Cc}/u.test(char)
+      ? 'a control character'
+      : 'an invisible format character';
+  return `${code}, ${kind}`;
+}
+
+/** Refuses, in any string of the configuration, a character a reader cannot see; the message names it. */
+function visible<T extends z.ZodString>(schema: T): T {
+  return schema.superRefine((value, ctx) => {
+    const found = invisibleCharacter(value);
+    if (found !== undefined) ctx.addIssue({ code: 'custom', message: `free of invisible characters (it holds ${found})` });
+  }) as unknown as T;
+}
 // Terraform evaluates ${...} and %{...} inside any string: a value holding them would not be literal.
 const NO_TEMPLATE = /^(?![\s\S]*[$%]\{)/;
 const NO_TEMPLATE_ALLOWED = 'without ${ or %{ (Terraform would evaluate them)';
 
 function text(allowedMax: number, what = 'text') {
   const allowed = `${what} of 1 to ${allowedMax} printable characters, ${NO_TEMPLATE_ALLOWED}`;
-  return z
-    .string({ error: allowed })
-    .min(1, { error: allowed })
-    .max(allowedMax, { error: allowed })
-    .regex(PRINTABLE, { error: allowed })
-    .regex(NO_TEMPLATE, { error: allowed });
+  return visible(
+    z
+      .string({ error: allowed })
+      .min(1, { error: allowed })
+      .max(allowedMax, { error: allowed })
+      .regex(NO_TEMPLATE, { error: allowed }),
+  );
 }
 
 function pattern(regex: RegExp, allowed: string, maxLength = 255) {
-  return z.string({ error: allowed }).max(maxLength, { error: allowed }).regex(regex, { error: allowed });
+  return visible(z.string({ error: allowed }).max(maxLength, { error: allowed }).regex(regex, { error: allowed }));
 }
 
 function integer(range: { min: number; max: number }, unit: string) {
@@ -54,6 +78,10 @@ const AUDIENCE = /^[A-Za-z][A-Za-z0-9+.-]*:(?![\s\S]*[$%]\{)[^\s"\\]+$/;
 const SCOPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
 const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const IAM_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
+// A customer managed policy's name, after its path when it has one (IAM: CreatePolicy's PolicyName and Path).
+const IAM_POLICY_NAME = /^([\w+=,.@-]+\/){0,20}[\w+=,.@-]{1,128}$/;
+const IAM_POLICY_NAME_ALLOWED =
+  'an IAM policy name of 1 to 128 letters, digits and + = , . @ _ -, after its path when it has one (path/name), such as boundary';
 const THUMBPRINT = /^[0-9a-fA-F]{40}$/;
 const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
@@ -264,6 +292,13 @@ const organizationSchema = z
     failureTolerancePercentage: integer({ min: 0, max: 100 }, 'percent')
       .default(10)
       .describe('Share of the accounts that may fail before the StackSet stops an operation. Default: 10.'),
+    managementRole: z
+      .boolean({ error: 'true or false' })
+      .default(true)
+      .describe(
+        'Whether the deploying account (management or delegated administrator) gets an OIDC provider and a role Key Insight can assume, allowed to list the organization\'s accounts (Key Insight scope "organization"). ' +
+          'false: that account gets only the StackSet, and Key Insight connects to each member account (scope "account"). Default: true.',
+      ),
   })
   .describe(
     'Onboard every account of an AWS Organization through a service-managed CloudFormation StackSet, deployed from the account of the credentials (management or delegated administrator). Default: none.',
@@ -303,7 +338,14 @@ const awsSchema = z.strictObject({
         600,
       )
         .optional()
-        .describe('Permissions boundary for the role. Default: none.'),
+        .describe(
+          'Permissions boundary for the role: an AWS managed policy, or a customer managed policy of the one account the role is made in. Default: none.',
+        ),
+      permissionsBoundaryName: pattern(IAM_POLICY_NAME, IAM_POLICY_NAME_ALLOWED, 640)
+        .optional()
+        .describe(
+          "Permissions boundary for the role: a customer managed policy of this name (path/name when it has a path) that every account has; each account's role uses its own account's. Default: none.",
+        ),
     })
     .prefault({})
     .describe('The IAM role Key Insight assumes with its Okta token.'),
@@ -335,7 +377,16 @@ const awsSchema = z.strictObject({
         )
         .max(10, { error: 'at most 10 managed policy ARNs (the IAM limit per role)' })
         .default([])
-        .describe('More managed policies to attach to the role. Default: none.'),
+        .describe(
+          'More managed policies to attach to the role: AWS managed policies, or customer managed policies of the one account the role is made in. Default: none.',
+        ),
+      managedPolicyNames: z
+        .array(pattern(IAM_POLICY_NAME, IAM_POLICY_NAME_ALLOWED, 640), { error: 'a list of IAM policy names' })
+        .max(10, { error: 'at most 10 managed policy names (the IAM limit per role)' })
+        .default([])
+        .describe(
+          "More managed policies to attach to the role: customer managed policies of these names that every account has; each account's role uses its own account's. Default: none.",
+        ),
     })
     .prefault({})
     .describe('What the role may read.'),
@@ -395,7 +446,7 @@ const stackObject = z
   .strictObject({
     name: pattern(
       STACK_NAME,
-      'a stack name of 1 to 50 letters, digits, _ and -, starting with a letter',
+      'a stack name of 1 to 50 ASCII letters, digits, _ and -, starting with a letter',
       50,
     )
       // The constructs library keeps an App's stacks in a plain object, where these names already exist.
@@ -457,10 +508,70 @@ const stackSchema = stackObject.superRefine((stack, ctx) => {
     }
     seen.add(scope.name);
   });
+  if (stack.aws.organization?.managementRole === false && stack.adopt?.aws !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['adopt', 'aws'],
+      message: 'left out when stacks[].aws.organization.managementRole is false: the deploying account then holds no OIDC provider, role or policy to adopt',
+    });
+  }
   checkAdoption(stack, ctx);
+  checkPolicies(stack, ctx);
 });
 
 type StackInput = z.output<typeof stackObject>;
+
+/** The limit of managed policies attached to one role (IAM quotas: managed policies per role). */
+const MANAGED_POLICIES_PER_ROLE = 10;
+
+/**
+ * The role's managed policies must exist in every account the role is made in: IAM attaches only
+ * AWS managed policies and the role's own account's. A customer managed ARN is kept for an environment
+ * whose role is made in that account alone; otherwise the policy is given by name.
+ */
+function checkPolicies(stack: StackInput, ctx: z.core.$RefinementCtx): void {
+  const { role, scanning, accounts, organization } = stack.aws;
+  if (role.permissionsBoundaryArn !== undefined && role.permissionsBoundaryName !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['aws', 'role', 'permissionsBoundaryName'],
+      message: 'left out when stacks[].aws.role.permissionsBoundaryArn is set: a role has one permissions boundary',
+    });
+  }
+  const count = scanning.managedPolicyArns.length + scanning.managedPolicyNames.length;
+  if (count > MANAGED_POLICIES_PER_ROLE) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['aws', 'scanning', 'managedPolicyNames'],
+      message: `where managedPolicyArns and managedPolicyNames list ${count} policies together, but a role takes at most ${MANAGED_POLICIES_PER_ROLE} (the IAM limit per role)`,
+      params: { sentence: true },
+    });
+  }
+  // Where the role is made besides the account of the ARN: the organization's member accounts, or listed accounts.
+  const otherAccounts = (arnAccount: string): string | undefined => {
+    if (organization !== undefined) return "the organization's member accounts";
+    const others = (accounts ?? []).map((account) => account.accountId).filter((id) => id !== arnAccount);
+    if (others.length === 0) return undefined;
+    return `account${others.length === 1 ? '' : 's'} ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}`;
+  };
+  const refuse = (path: PropertyKey[], arn: string, nameField: string) => {
+    const arnAccount = accountOfArn(arn);
+    if (arnAccount === undefined) return;
+    const others = otherAccounts(arnAccount);
+    if (others === undefined) return;
+    const name = arn.slice(arn.indexOf(':policy/') + ':policy/'.length);
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message:
+        `a customer managed policy of account ${arnAccount}, which IAM cannot attach to the role in ${others}; ` +
+        `create the policy under one name in every account and give that name in stacks[].aws.${nameField} ("${name}") instead, or use an AWS managed policy (arn:aws:iam::aws:policy/...)`,
+      params: { sentence: true },
+    });
+  };
+  if (role.permissionsBoundaryArn !== undefined) refuse(['aws', 'role', 'permissionsBoundaryArn'], role.permissionsBoundaryArn, 'role.permissionsBoundaryName');
+  scanning.managedPolicyArns.forEach((arn, index) => refuse(['aws', 'scanning', 'managedPolicyArns', index], arn, 'scanning.managedPolicyNames'));
+}
 
 /** What an import needs that a single field cannot say: the IDs an import ID is built from, and names that match. */
 function checkAdoption(stack: StackInput, ctx: z.core.$RefinementCtx): void {

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { AwsOidcTrust } from '../aws-oidc-trust';
 import { OrganizationStackSet } from '../organization-stack-set';
-import type { KeyInsightConfig, StackConfig } from '../config';
+import { unknownAcknowledgements, type KeyInsightConfig, type StackConfig } from '../config';
 import { Level, ReviewedResource, ReviewedStack, ReviewedTrust } from './rule';
 import { RULES, WARNING_IDS } from './rules';
 import { stackSetTemplateResources } from './stack-set-template';
@@ -28,7 +28,7 @@ function isEnvironmentStack(construct: IConstruct): construct is EnvironmentStac
   return construct instanceof TerraformStack && 'environment' in construct;
 }
 
-function reviewedStack(stack: EnvironmentStack): ReviewedStack {
+function reviewedStack(stack: EnvironmentStack, environments: readonly StackConfig[]): ReviewedStack {
   const resources: ReviewedResource[] = stack.node
     .findAll()
     .filter((construct): construct is TerraformResource => construct instanceof TerraformResource)
@@ -44,7 +44,7 @@ function reviewedStack(stack: EnvironmentStack): ReviewedStack {
     if (construct instanceof OrganizationStackSet) return [{ rolePath: construct.memberRoleReviewPath, ...construct.trustConditions }];
     return [];
   });
-  return { name: stack.node.id, environment: stack.environment, resources: [...resources, ...templates], trusts };
+  return { name: stack.node.id, environment: stack.environment, environments, resources: [...resources, ...templates], trusts };
 }
 
 /**
@@ -55,9 +55,10 @@ function reviewedStack(stack: EnvironmentStack): ReviewedStack {
 export function reviewApp(scope: IConstruct): Finding[] {
   const stacks = scope.node.children.filter(isEnvironmentStack);
   const byName = new Map(stacks.map((stack) => [stack.node.id, stack]));
+  const environments = [...new Set(stacks.map((stack) => stack.environment))];
   const grouped = new Map<string, Finding>();
   for (const stack of stacks) {
-    const reviewed = reviewedStack(stack);
+    const reviewed = reviewedStack(stack, environments);
     const environmentStack = byName.get(stack.environment.name) ?? stack;
     const acknowledged = new Set((stack.environment.acknowledge ?? []).map((ack) => ack.id));
     for (const rule of RULES) {
@@ -96,14 +97,5 @@ export function formatFinding(finding: Finding): string {
  * shape of an ID; the review is what knows its rules.
  */
 export function acknowledgementProblems(config: KeyInsightConfig): string[] {
-  const warnings: readonly string[] = WARNING_IDS;
-  return config.stacks.flatMap((stack, stackIndex) =>
-    stack.acknowledge.flatMap((ack, index) =>
-      warnings.includes(ack.id)
-        ? []
-        : [
-            `stacks[${stackIndex}].acknowledge[${index}].id is ${JSON.stringify(ack.id)}, but must be a warning ID: one of ${WARNING_IDS.join(', ')} (errors cannot be acknowledged)`,
-          ],
-    ),
-  );
+  return unknownAcknowledgements(config, WARNING_IDS);
 }

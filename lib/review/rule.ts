@@ -25,6 +25,8 @@ export interface ReviewedStack {
   readonly name: string;
   /** The environment (entry of `stacks`) the stack belongs to. */
   readonly environment: StackConfig;
+  /** Every environment of the configuration, in its order, this one included. */
+  readonly environments: readonly StackConfig[];
   readonly resources: readonly ReviewedResource[];
   readonly trusts: readonly ReviewedTrust[];
 }

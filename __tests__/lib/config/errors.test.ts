@@ -96,7 +96,7 @@ describe('a missing or wrong object', () => {
   it('lists the keys of an object whose keys are all optional', () => {
     expect(refusalOf('aws.role', 'scanner')).toBe(
       'Invalid configuration in test.json (1 problem):\n' +
-        '  - stacks[0].aws.role is "scanner", but must be an object with any of name, maxSessionDurationSeconds, permissionsBoundaryArn',
+        '  - stacks[0].aws.role is "scanner", but must be an object with any of name, maxSessionDurationSeconds, permissionsBoundaryArn, permissionsBoundaryName',
     );
   });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -8,6 +8,7 @@ import { configWith, minimalStack, ROOT } from '../../helpers/config';
 
 describe('the configuration file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ki-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is key-insight.config.json in the working directory unless KEY_INSIGHT_CONFIG names another', () => {
     expect(configPath({}, '/project')).toBe('/project/key-insight.config.json');
@@ -118,5 +119,128 @@ describe('the configuration file', () => {
     expect(() => loadConfig(invalid)).toThrow(
       `Invalid configuration in ${invalid} (1 problem):\n  - stacks is [], but must be a list of 1 to 50 stacks`,
     );
+  });
+
+  it('refuses a key given twice in one object, with its path and both lines', () => {
+    const twice = join(dir, 'twice.json');
+    writeFileSync(twice, '{\n  "stacks": [\n    {\n      "name": "a",\n      "name": "b"\n    }\n  ]\n}\n');
+    expect(() => loadConfig(twice)).toThrow(
+      new ConfigError(
+        `Invalid configuration in ${twice} (1 problem):\n  - stacks[0].name is given twice, at line 4 and line 5; JSON would keep only the last one, so give it once`,
+      ),
+    );
+  });
+
+  it('lists every key given twice, in lists and maps too, and tells a key apart from the same text in a value', () => {
+    const twice = join(dir, 'twice-many.json');
+    const stack = minimalStack({ tags: { team: 'x' } });
+    const text = JSON.stringify(configWith(stack))
+      .replace('"team":"x"', '"team":"x","team":"y","name":"tag"')
+      .replace('"region":"eu-west-1"', '"region":"eu-west-1",\n"region":"eu-west-2"');
+    writeFileSync(twice, text);
+    expect(() => loadConfig(twice)).toThrow(
+      new ConfigError(
+        `Invalid configuration in ${twice} (2 problems):\n` +
+          '  - stacks[0].aws.region is given twice, at line 1 and line 2; JSON would keep only the last one, so give it once\n' +
+          '  - stacks[0].tags.team is given twice, at line 2 and line 2; JSON would keep only the last one, so give it once',
+      ),
+    );
+  });
+
+  it('compares keys by their value, so an escaped spelling of a key is the same key', () => {
+    const twice = join(dir, 'twice-escaped.json');
+    writeFileSync(twice, '{"stacks": [], "st\\u0061cks": []}');
+    expect(() => loadConfig(twice)).toThrow(
+      new ConfigError(
+        `Invalid configuration in ${twice} (1 problem):\n  - stacks is given twice, at line 1 and line 1; JSON would keep only the last one, so give it once`,
+      ),
+    );
+  });
+
+  it('reads nesting 32 levels deep, and refuses 33 with one sentence', () => {
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, `{"stacks": ${'['.repeat(31)}${']'.repeat(31)}}`);
+    expect(() => loadConfig(deep)).toThrow('Invalid configuration in');
+    writeFileSync(deep, `{"stacks": ${'['.repeat(32)}${']'.repeat(32)}}`);
+    expect(() => loadConfig(deep)).toThrow(
+      new ConfigError(`${deep} nests lists and objects more than 32 levels deep (line 1, column 43); no configuration is that deep.`),
+    );
+  });
+
+  it('refuses 3,000 levels with the same sentence, and brackets inside strings do not count', () => {
+    const deep = join(dir, 'deeper.json');
+    writeFileSync(deep, `{"a": "${'['.repeat(3000)}",\n "b": ${'{"c": '.repeat(3000)}1${'}'.repeat(3000)}}`);
+    expect(() => loadConfig(deep)).toThrow(
+      new ConfigError(`${deep} nests lists and objects more than 32 levels deep (line 2, column 193); no configuration is that deep.`),
+    );
+  });
+
+  it('reads a file of 1 MiB, and refuses one byte more with one sentence', () => {
+    const large = join(dir, 'large.json');
+    const json = JSON.stringify(configWith(minimalStack()));
+    writeFileSync(large, json + ' '.repeat(1024 * 1024 - json.length));
+    expect(loadConfig(large).stacks[0].name).toBe('ki-test');
+    writeFileSync(large, json + ' '.repeat(1024 * 1024 + 1 - json.length));
+    expect(() => loadConfig(large)).toThrow(
+      new ConfigError(`Cannot read the configuration file ${large}: it is larger than 1048576 bytes (1 MiB), the most a configuration may be.`),
+    );
+  });
+
+  it('refuses a device such as /dev/urandom at once, without reading it', () => {
+    const started = Date.now();
+    expect(() => loadConfig('/dev/urandom')).toThrow(
+      new ConfigError('Cannot read the configuration file /dev/urandom: it is a device, not a regular file.'),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses a named pipe without waiting for a writer', () => {
+    const pipe = join(dir, 'pipe.json');
+    const made = spawnSync('mkfifo', [pipe]);
+    expect(made.status).toBe(0);
+    expect(() => loadConfig(pipe)).toThrow(
+      new ConfigError(`Cannot read the configuration file ${pipe}: it is a named pipe, not a regular file.`),
+    );
+  });
+
+  describe('read by the synth (main.ts)', () => {
+    let bundle: string;
+    beforeAll(() => {
+      bundle = join(dir, 'main.cjs');
+      buildSync({ entryPoints: [join(ROOT, 'main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
+    });
+    const synth = (configFile: string) =>
+      spawnSync(process.execPath, [bundle], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, KEY_INSIGHT_CONFIG: configFile, CDKTF_OUTDIR: join(dir, 'out') },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+
+    it('stops KEY_INSIGHT_CONFIG=/dev/urandom with one sentence and exit code 1', () => {
+      const run = synth('/dev/urandom');
+      expect({ status: run.status, stderr: run.stderr, stdout: run.stdout }).toEqual({
+        status: 1,
+        stderr: 'Cannot read the configuration file /dev/urandom: it is a device, not a regular file.\n',
+        stdout: '',
+      });
+    });
+
+    it('reports a bad acknowledgement ID together with the schema\'s problems', () => {
+      const file = join(dir, 'acknowledged.json');
+      const acknowledge = [
+        { id: 'KI-NO-SUCH-WARNING', reason: 'Written before the rule was renamed' },
+        { id: 'KI-TOKEN-LIFETIME', reason: 'ok' },
+      ];
+      writeFileSync(file, JSON.stringify(configWith(minimalStack({ acknowledge }))));
+      const run = synth(file);
+      expect({ status: run.status, stderr: run.stderr }).toEqual({
+        status: 1,
+        stderr:
+          `Invalid configuration in ${file} (2 problems):\n` +
+          '  - stacks[0].acknowledge[1].reason is "ok", but must be a written reason of at least 10 characters\n' +
+          '  - stacks[0].acknowledge[0].id is "KI-NO-SUCH-WARNING", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED, KI-OKTA-NAMES-SHARED (errors cannot be acknowledged)\n',
+      });
+    });
   });
 });

@@ -21,7 +21,7 @@ function problemsOf(stack: any): string {
 const oneProblem = (line: string) => `Invalid configuration in test.json (1 problem):\n  - ${line}`;
 
 describe('stacks[].aws.organization', () => {
-  it('fills the defaults: automatic deployment, the management account, 25% at once, 10% tolerated failures', () => {
+  it('fills the defaults: automatic deployment, the management account with its role, 25% at once, 10% tolerated failures', () => {
     const [stack] = parseConfig(configWith(organizationStack({ organizationalUnitIds: [OU] }))).stacks;
     expect(stack.aws.organization).toEqual({
       organizationalUnitIds: [OU],
@@ -29,7 +29,14 @@ describe('stacks[].aws.organization', () => {
       callAs: 'SELF',
       maxConcurrentPercentage: 25,
       failureTolerancePercentage: 10,
+      managementRole: true,
     });
+  });
+
+  it('takes managementRole: false, and refuses anything but a boolean', () => {
+    const withUnits = (managementRole: unknown) => organizationStack({ organizationalUnitIds: [OU], managementRole });
+    expect(parseConfig(configWith(withUnits(false))).stacks[0].aws.organization?.managementRole).toBe(false);
+    expect(problemsOf(withUnits('no'))).toBe(oneProblem('stacks[0].aws.organization.managementRole is "no", but must be true or false'));
   });
 
   it('is absent unless configured', () => {
@@ -117,7 +124,7 @@ describe('stacks[].aws.organization', () => {
   it('refuses an unknown key and lists the allowed ones', () => {
     expect(problemsOf(organizationStack({ organizationalUnitIds: [OU], accounts: [] }))).toBe(
       oneProblem(
-        'stacks[0].aws.organization has an unknown key "accounts"; allowed keys: organizationalUnitIds, autoDeployment, callAs, maxConcurrentPercentage, failureTolerancePercentage',
+        'stacks[0].aws.organization has an unknown key "accounts"; allowed keys: organizationalUnitIds, autoDeployment, callAs, maxConcurrentPercentage, failureTolerancePercentage, managementRole',
       ),
     );
   });

@@ -123,7 +123,7 @@ describe('refused values', () => {
 
   it.each(['1stack', 'my stack', 'stack.prod', '', 'a'.repeat(51)])('refuses the stack name %j', (name) => {
     expect(refusalOf('name', name)).toContain(
-      'but must be a stack name of 1 to 50 letters, digits, _ and -, starting with a letter',
+      'but must be a stack name of 1 to 50 ASCII letters, digits, _ and -, starting with a letter',
     );
   });
 
@@ -315,5 +315,38 @@ describe('one IAM role name in one account', () => {
   it('does not compare environments without accounts, whose account the synth cannot know', () => {
     const input = configWith(minimalStack({ name: 'ki-a' }), withValue(minimalStack({ name: 'ki-b' }), 'aws.role.name', 'ki-a-scanner'));
     expect(parseConfig(input).stacks).toHaveLength(2);
+  });
+});
+
+describe('characters a reader cannot see', () => {
+  it.each([
+    ['okta.app.label', 'Key\u202eInsight', '"Key\\u202eInsight", but must be free of invisible characters (it holds U+202E, a bidirectional formatting character)'],
+    ['okta.authorizationServer.name', 'Key\u200bInsight', '"Key\\u200bInsight", but must be free of invisible characters (it holds U+200B, an invisible format character)'],
+    ['okta.authorizationServer.description', 'Issues\u200ftokens', '"Issues\\u200ftokens", but must be free of invisible characters (it holds U+200F, a bidirectional formatting character)'],
+    ['okta.accessPolicy.name', 'Policy\u202a', '"Policy\\u202a", but must be free of invisible characters (it holds U+202A, a bidirectional formatting character)'],
+    ['okta.rule.name', 'Rule\u0007', '"Rule\\u0007", but must be free of invisible characters (it holds U+0007, a control character)'],
+    ['okta.accessPolicy.description', 'a\nb', '"a\\nb", but must be free of invisible characters (it holds U+000A, a control character)'],
+  ])('refuses %s holding an invisible character and names it', (path, value, message) => {
+    expect(refusalOf(path, value)).toBe(`Invalid configuration in test.json (1 problem):\n  - stacks[0].${path} is ${message}`);
+  });
+
+  it('names the invisible character in a name as well as what a name may hold', () => {
+    expect(refusalOf('name', 'ki\u200btest')).toBe(
+      'Invalid configuration in test.json (1 problem):\n' +
+        '  - stacks[0].name is "ki\\u200btest", but must be a stack name of 1 to 50 ASCII letters, digits, _ and -, starting with a letter, and free of invisible characters (it holds U+200B, an invisible format character)',
+    );
+  });
+
+  it('shows a look-alike letter in a name escaped, so the message does not show a valid name', () => {
+    // The last letter is U+0430, CYRILLIC SMALL LETTER A.
+    expect(refusalOf('name', 'ki-prod\u0430')).toBe(
+      'Invalid configuration in test.json (1 problem):\n' +
+        '  - stacks[0].name is "ki-prod\\u0430", but must be a stack name of 1 to 50 ASCII letters, digits, _ and -, starting with a letter',
+    );
+  });
+
+  it('accepts letters with accents in a label, where Okta shows them as written', () => {
+    const [stack] = parseConfig(configWith(withValue(minimalStack(), 'okta.app.label', 'Clé Key Insight'))).stacks;
+    expect(stack.okta.app.label).toBe('Clé Key Insight');
   });
 });

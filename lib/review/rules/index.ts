@@ -3,6 +3,7 @@ import { accountRetired } from './account-retired';
 import { extraPolicies } from './extra-policies';
 import { localStateAccounts } from './local-state-accounts';
 import { oidcAudience } from './oidc-audience';
+import { oktaNamesShared } from './okta-names-shared';
 import { organizationAutoDeploy } from './organization-auto-deploy';
 import { policyAllClients } from './policy-all-clients';
 import { roleSession } from './role-session';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   extraPolicies,
   organizationAutoDeploy,
   accountRetired,
+  oktaNamesShared,
 ];
 
 /** The IDs a configuration may acknowledge: warnings only, never errors. */
