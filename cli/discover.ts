@@ -4,13 +4,12 @@ import { ConfigError, configPath, loadConfig, type StackConfig } from '../lib/co
 import { accountOfArn } from '../lib/import-ids';
 import { defaultRoleName, scanningPolicyName } from '../lib/stack-names';
 import type { DiscoverOptions } from './args';
-import { describeAwsError } from './aws-errors';
+import { awsEndpointProblem, describeAwsError } from './aws-errors';
 import { EXIT_CODES } from './exit-codes';
 import type { Streams } from './main';
 import { describeOktaError, oktaClient, oktaCredentials } from './okta-management';
 import type { Redactor } from './redactor';
 import { UsageError } from './usage-error';
-import { allowedUrl, TransportError } from './verify/http';
 
 /** IAM is global; the SDK still wants a region to sign for. */
 const FALLBACK_REGION = 'us-east-1';
@@ -49,7 +48,8 @@ export async function discoverCommand(options: DiscoverOptions, redactor: Redact
     throw new UsageError(`stack "${options.stack}" is not in ${path}; its stacks: ${config.stacks.map((stack) => stack.name).join(', ')}`);
   }
   // Every setting is checked before either SDK loads (about a second each).
-  checkIamEndpoint(env);
+  const endpointProblem = awsEndpointProblem('IAM', 'IAM', env);
+  if (endpointProblem !== undefined) throw new UsageError(endpointProblem);
   const credentials = oktaCredentials(env, redactor);
   const okta = oktaClient(credentials);
   const iam = await iamClient(env);
@@ -236,20 +236,6 @@ async function awsCall<T>(what: string, call: () => Promise<T>): Promise<T> {
 
 /** Okta or AWS could not answer: discover stops with exit code 1, saying which call failed. */
 class DiscoveryFailure extends Error {}
-
-/** AWS_ENDPOINT_URL_IAM (or AWS_ENDPOINT_URL), which the SDK honours, held to the https-or-loopback rule. */
-function checkIamEndpoint(env: NodeJS.ProcessEnv): void {
-  const variable = env.AWS_ENDPOINT_URL_IAM !== undefined ? 'AWS_ENDPOINT_URL_IAM' : 'AWS_ENDPOINT_URL';
-  const endpoint = env[variable];
-  if (endpoint !== undefined && env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'true') {
-    try {
-      allowedUrl(endpoint, `the IAM endpoint (${variable})`);
-    } catch (error) {
-      if (error instanceof TransportError) throw new UsageError(error.message);
-      throw error;
-    }
-  }
-}
 
 async function iamClient(env: NodeJS.ProcessEnv): Promise<IAMClient> {
   const { IAMClient: Iam } = await import('@aws-sdk/client-iam');

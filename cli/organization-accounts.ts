@@ -5,7 +5,7 @@
  * deploy there). The SDK honours AWS_ENDPOINT_URL_ORGANIZATIONS; that endpoint is held to the same
  * https-or-loopback rule as the others, since the requests carry the caller's session token.
  */
-import { allowedUrl, TransportError } from './verify/http';
+import { awsEndpointProblem } from './aws-errors';
 
 export interface MemberAccount {
   readonly accountId: string;
@@ -36,7 +36,7 @@ export class OrganizationsError extends Error {
 }
 
 export async function listMemberAccounts(targets: readonly string[]): Promise<OrganizationAccounts> {
-  const endpointProblem = configuredEndpointProblem();
+  const endpointProblem = awsEndpointProblem('ORGANIZATIONS', 'AWS Organizations');
   if (endpointProblem !== undefined) throw new OrganizationsError(endpointProblem);
   const {
     OrganizationsClient,
@@ -88,15 +88,3 @@ function describeError(error: unknown): string {
   return `${name}: ${error.message}${hint ? ` (${hint})` : ''}`;
 }
 
-function configuredEndpointProblem(): string | undefined {
-  const variable = process.env.AWS_ENDPOINT_URL_ORGANIZATIONS !== undefined ? 'AWS_ENDPOINT_URL_ORGANIZATIONS' : 'AWS_ENDPOINT_URL';
-  const endpoint = process.env[variable];
-  if (endpoint === undefined || process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
-  try {
-    allowedUrl(endpoint, `the AWS Organizations endpoint (${variable})`);
-    return undefined;
-  } catch (error) {
-    if (error instanceof TransportError) return error.message;
-    throw error;
-  }
-}

@@ -4,11 +4,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, configPath, loadConfig, type StackConfig } from '../lib/config';
 import { accountStackName, defaultRoleName, localStateFile, renamedStackName, secretStackName, stackSetName } from '../lib/stack-names';
 import type { RenameStackOptions } from './args';
-import { describeAwsError } from './aws-errors';
+import { awsEndpointProblem, describeAwsError } from './aws-errors';
 import { EXIT_CODES } from './exit-codes';
 import type { Streams } from './main';
 import { UsageError } from './usage-error';
-import { allowedUrl, TransportError } from './verify/http';
 
 /** What Terraform's s3 backend names a state's lock file with `use_lockfile` (Terraform 1.10+): `<key>.tflock`. */
 const S3_LOCK_SUFFIX = '.tflock';
@@ -122,7 +121,8 @@ type S3Backend = Extract<StackConfig['backend'], { type: 's3' }>;
  * nothing moves while any of them is locked or a target exists.
  */
 async function moveS3States(backend: S3Backend, from: string, to: string, print: Streams, env: NodeJS.ProcessEnv): Promise<void> {
-  checkS3Endpoint(env);
+  const endpointProblem = awsEndpointProblem('S3', 'S3', env);
+  if (endpointProblem !== undefined) throw new UsageError(endpointProblem);
   const s3 = await import('@aws-sdk/client-s3');
   const client: S3Client = new s3.S3Client({ region: backend.region, maxAttempts: 2 });
   const keyOf = (stackName: string) => `${backend.keyPrefix}/${stackName}${STATE_SUFFIX}`;
@@ -219,20 +219,6 @@ async function moveS3States(backend: S3Backend, from: string, to: string, print:
     }
   } finally {
     client.destroy();
-  }
-}
-
-/** AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL), which the SDK honours, held to the https-or-loopback rule. */
-function checkS3Endpoint(env: NodeJS.ProcessEnv): void {
-  const variable = env.AWS_ENDPOINT_URL_S3 !== undefined ? 'AWS_ENDPOINT_URL_S3' : 'AWS_ENDPOINT_URL';
-  const endpoint = env[variable];
-  if (endpoint !== undefined && env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'true') {
-    try {
-      allowedUrl(endpoint, `the S3 endpoint (${variable})`);
-    } catch (error) {
-      if (error instanceof TransportError) throw new UsageError(error.message);
-      throw error;
-    }
   }
 }
 

@@ -1,6 +1,6 @@
 import type { AwsRole } from '../stack-outputs';
 import type { CheckResult } from './checklist';
-import { allowedUrl, TransportError } from './http';
+import { awsEndpointProblem } from '../aws-errors';
 
 export const ROLE_SESSION_NAME = 'key-insight-verify';
 /** The shortest session STS grants: the credentials are only proof that the trust works, and are dropped. */
@@ -32,7 +32,7 @@ export function assumeRoleCheck(role: AwsRole): Pick<CheckResult, 'id' | 'title'
  * The SDK honours AWS_ENDPOINT_URL_STS; that endpoint is held to the same https-or-loopback rule.
  */
 export async function assumeRoles(accessToken: string, roles: readonly AwsRole[], timeoutMs: number): Promise<CheckResult[]> {
-  const endpointProblem = configuredEndpointProblem();
+  const endpointProblem = awsEndpointProblem('STS', 'STS');
   if (endpointProblem !== undefined) {
     return roles.map((role) => ({ ...assumeRoleCheck(role), status: 'fail', detail: endpointProblem }));
   }
@@ -67,19 +67,6 @@ export async function assumeRoles(accessToken: string, roles: readonly AwsRole[]
     return results;
   } finally {
     client.destroy();
-  }
-}
-
-function configuredEndpointProblem(): string | undefined {
-  const variable = process.env.AWS_ENDPOINT_URL_STS !== undefined ? 'AWS_ENDPOINT_URL_STS' : 'AWS_ENDPOINT_URL';
-  const endpoint = process.env[variable];
-  if (endpoint === undefined || process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
-  try {
-    allowedUrl(endpoint, `the STS endpoint (${variable})`);
-    return undefined;
-  } catch (error) {
-    if (error instanceof TransportError) return error.message;
-    throw error;
   }
 }
 
