@@ -79,7 +79,7 @@ Check the token flow first: npx key-insight verify
 
     expect([run.exitCode, run.stdout]).toEqual([2, '']);
     expect(run.stderr).toBe(
-      'key-insight: stack "ki-dev" in key-insight.outputs.json has no client_secret: the file was written without sensitive outputs; run: npx cdktf output ki-dev --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n',
+      'key-insight: stack "ki-dev-secret" in key-insight.outputs.json has no client_secret: the file was written without sensitive outputs; run: npx cdktf output ki-dev ki-dev-secret --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n',
     );
   });
 

@@ -72,7 +72,7 @@ describe('the outputs file rotate-secret writes', () => {
     expect(readdirSync(dir)).toEqual([OUTPUTS_FILE]);
   });
 
-  it('is readable by its owner only after abort removes the deleted secret from it', async () => {
+  it('is readable by its owner only after abort writes the remaining secret back in place of the deleted one', async () => {
     // GIVEN an app with two secrets, the newer one in an outputs file any user may read (as start found it)
     const dir = dirWithOutputsFile({ 'ki-dev': outputsFor(APP.abort, SECOND_SECRET) });
     const file = join(dir, OUTPUTS_FILE);
@@ -81,9 +81,9 @@ describe('the outputs file rotate-secret writes', () => {
     // WHEN abort runs
     const run = await rotate(dir, 'abort');
 
-    // THEN the file no longer holds a client secret, and only its owner may read it
+    // THEN the file holds the older secret, the one Okta still has, and only its owner may read it
     expect([run.exitCode, run.stderr]).toEqual([0, '']);
-    expect(JSON.parse(readFileSync(file, 'utf8'))['ki-dev']).not.toHaveProperty('client_secret');
+    expect(JSON.parse(readFileSync(file, 'utf8'))['ki-dev'].client_secret).toBe(OLD_SECRET);
     expect(modeOf(file)).toBe(0o600);
     expect(readdirSync(dir)).toEqual([OUTPUTS_FILE]);
   });

@@ -115,7 +115,7 @@ describe('renaming a stack', () => {
   it.each([
     ['npx cdktf synth', synthCli],
     ['npm run synth', synthDirect],
-  ])('%s refuses to drop a stack whose local state holds resources, and writes nothing', (_path, synth) => {
+  ])('%s refuses to drop a renamed stack whose local state holds resources, names rename-stack first, and writes nothing', (_path, synth) => {
     const dir = project('ki-before');
     // The first synth only lays out the old folder; the direct path writes what the CLI writes.
     expect(synthDirect(dir).status).toBe(0);
@@ -128,7 +128,7 @@ describe('renaming a stack', () => {
 
     expect(result.status).toBe(1);
     expect(result.stdout + result.stderr).toContain(
-      '  - ki-before: terraform.ki-before.tfstate holds 1 resource; put it back in the configuration and run `npx cdktf destroy ki-before` before removing it',
+      '  - ki-before: terraform.ki-before.tfstate holds 1 resource; if environment "ki-before" was renamed, run `npx key-insight rename-stack ki-before ki-after` first, which moves the states of its stacks to the new names; only to really remove the environment, put it back in the configuration and run `npx cdktf destroy ki-before` before removing it',
     );
     expect(filesBelow(join(dir, 'cdktf.out'))).toEqual(before);
   }, 60_000);

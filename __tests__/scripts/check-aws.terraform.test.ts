@@ -43,6 +43,7 @@ it('plans the AWS half of every stack that has one, skips the Okta-only stacks, 
     'ok      ki-one: plans 4 to create, 0 to update, 0 to destroy',
     'skipped ki-many-secret: no AWS half (only Okta, which this check cannot plan)',
     'skipped ki-many: no AWS half (only Okta, which this check cannot plan)',
+    'skipped ki-one-secret: no AWS half (only Okta, which this check cannot plan)',
   ]);
   expect(run.status).toBe(0);
   expect(filesBelow(synth.outdir)).toEqual(before);
