@@ -51,7 +51,7 @@ const SCANNING_ACTIONS = [
 ];
 
 const MAIN_TS = `import { Construct } from "constructs";
-import { App, Fn, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { App, DataTerraformRemoteStateLocal, Fn, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 %IMPORTS%
 
 const environments = %ENVIRONMENTS%;
@@ -64,7 +64,7 @@ class KeyInsightStack extends TerraformStack {
     super(scope, env.name);
     new LocalBackend(this, { path: \`../../../terraform.\${env.name}.tfstate\` });
     new oktaProvider.OktaProvider(this, "okta", {});
-    this.addOverride("terraform.required_providers.okta.version", "~> 6.12");
+    this.addOverride("terraform.required_providers.okta.version", "6.12.0");
     new awsProvider.AwsProvider(this, "aws", { region: env.region });
 
     const app = new appOauth.AppOauth(this, "App", {
@@ -76,7 +76,6 @@ class KeyInsightStack extends TerraformStack {
     });
     app.addOverride("omit_secret", true);
     app.addOverride("skip_authentication_policy", true);
-    const appSecret = new dataOktaAppOauth.DataOktaAppOauth(this, "AppSecret", { id: app.clientId });
     const server = new authServer.AuthServer(this, "AuthorizationServer", {
       name: env.authorizationServerName,
       description: env.authorizationServerDescription,
@@ -152,7 +151,6 @@ class KeyInsightStack extends TerraformStack {
 
     const outputs = {
       client_id: { value: app.clientId },
-      client_secret: { value: appSecret.clientSecret, sensitive: true },
       metadata_uri: { value: \`\${server.issuer}/.well-known/oauth-authorization-server\` },
       issuer: { value: server.issuer },
       token_endpoint: { value: \`\${server.issuer}/v1/token\` },
@@ -167,9 +165,23 @@ class KeyInsightStack extends TerraformStack {
   }
 }
 
+/** The client secret in a stack of its own, which nothing reads: it finds the app by the environment's published client ID. */
+class ClientSecretStack extends TerraformStack {
+  constructor(scope: Construct, env: Environment) {
+    super(scope, \`\${env.name}-secret\`);
+    new LocalBackend(this, { path: \`../../../terraform.\${env.name}-secret.tfstate\` });
+    new oktaProvider.OktaProvider(this, "okta", {});
+    this.addOverride("terraform.required_providers.okta.version", "6.12.0");
+    const environment = new DataTerraformRemoteStateLocal(this, "Environment", { path: \`../../../terraform.\${env.name}.tfstate\` });
+    const appSecret = new dataOktaAppOauth.DataOktaAppOauth(this, "AppSecret", { id: environment.getString("client_id") });
+    new TerraformOutput(this, "client_secret", { value: appSecret.clientSecret, sensitive: true });
+  }
+}
+
 const app = new App();
 for (const env of environments) {
   new KeyInsightStack(app, env);
+  new ClientSecretStack(app, env);
 }
 app.synth();
 `;
