@@ -216,9 +216,9 @@ async function measureSynth(ctx, rounds) {
 
 async function measureScaling(ctx, rounds) {
   const cases = [
-    // An environment with accounts is its own stack, its client secret's stack and one stack per account.
+    // Every environment is its own stack and its client secret's stack, plus one stack per account.
     ...ACCOUNT_COUNTS.map((count) => ({ kind: 'accounts', count, stacks: count + 2, config: accountsConfig(count) })),
-    ...ENVIRONMENT_COUNTS.map((count) => ({ kind: 'environments', count, stacks: count, config: environmentsConfig(count) })),
+    ...ENVIRONMENT_COUNTS.map((count) => ({ kind: 'environments', count, stacks: 2 * count, config: environmentsConfig(count) })),
   ].map((scalingCase) => {
     const file = join(ctx.work, `config-${scalingCase.kind}-${scalingCase.count}.json`);
     writeFileSync(file, JSON.stringify(scalingCase.config));
