@@ -1,6 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Client } from '@okta/okta-sdk-nodejs';
-import { ConfigError, configPath, loadConfig, type StackConfig } from '../lib/config';
+import { configPath, type StackConfig } from '../lib/config';
+import { loadCommandConfig } from './load-config';
 import { accountOfArn } from '../lib/import-ids';
 import { defaultRoleName, scanningPolicyName } from '../lib/stack-names';
 import type { DiscoverOptions } from './args';
@@ -34,13 +35,7 @@ interface StackDiscovery {
  */
 export async function discoverCommand(options: DiscoverOptions, redactor: Redactor, print: Streams, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const path = configPath(env);
-  let config;
-  try {
-    config = loadConfig(path);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const config = loadCommandConfig(path);
   const selected = config.stacks
     .map((stack, index) => ({ stack, index }))
     .filter(({ stack }) => options.stack === undefined || stack.name === options.stack);

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ConfigError, configPath, loadConfig, type StackConfig } from '../lib/config';
+import { configPath, type StackConfig } from '../lib/config';
+import { loadCommandConfig } from './load-config';
 import { accountStackName, defaultRoleName, localStateFile, renamedStackName, secretStackName, stackSetName } from '../lib/stack-names';
 import type { RenameStackOptions } from './args';
 import { awsEndpointProblem, describeAwsError } from './aws-errors';
@@ -30,13 +31,7 @@ class RenameFailure extends Error {}
 export async function renameStackCommand(options: RenameStackOptions, print: Streams, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   const { from, to } = options;
   const path = configPath(env, cwd);
-  let config;
-  try {
-    config = loadConfig(path);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const config = loadCommandConfig(path);
   const index = config.stacks.findIndex((stack) => stack.name === to);
   if (index < 0) {
     throw new UsageError(`stack "${to}" is not in ${path}: rename the environment there first (stacks[].name "${from}" to "${to}"), then run rename-stack`);
