@@ -5,12 +5,12 @@
 //   prebundle).
 // - main.cjs: main.ts and lib/, built every time (about 20 ms), taking its packages from the vendor
 //   bundle beside it.
+// It also builds the command-line tools (bin/key-insight.cjs, bin/key-insight-ci.cjs): `loadTool` below.
 // No type-check here: that is `npm run typecheck`.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { builtinModules } = require('node:module');
 const path = require('node:path');
-const esbuild = require('esbuild');
 
 const root = path.resolve(__dirname, '..');
 const defaultOutfile = path.join(root, '.build', 'main.cjs');
@@ -31,6 +31,7 @@ function writeAtomically(file, contents) {
 
 /** Builds vendor.cjs for these package imports, unless the one there was built for the same ones. */
 async function buildVendor(dir, specifiers) {
+  const esbuild = require('esbuild');
   const lock = fs.readFileSync(path.join(root, 'package-lock.json'));
   const key = crypto
     .createHash('sha256')
@@ -71,6 +72,7 @@ async function buildApp(outfile = defaultOutfile) {
       build.onResolve({ filter: /^\.\/vendor\.cjs$/ }, () => ({ path: './vendor.cjs', external: true }));
     },
   };
+  const esbuild = require('esbuild');
   const app = await esbuild.build({
     ...common,
     entryPoints: [path.join(root, 'main.ts')],
@@ -82,4 +84,54 @@ async function buildApp(outfile = defaultOutfile) {
   return outfile;
 }
 
-module.exports = { buildApp };
+/** The project's own source files a tool's bundle was built from, each with what `fs.statSync` said of it then. */
+function inputsOf(metafile) {
+  return Object.keys(metafile.inputs)
+    .map((input) => path.resolve(root, input))
+    .concat(__filename)
+    .map((file) => {
+      const stat = fs.statSync(file);
+      return [file, stat.size, stat.mtimeMs];
+    });
+}
+
+function isCurrent(inputsFile) {
+  let inputs;
+  try {
+    inputs = JSON.parse(fs.readFileSync(inputsFile, 'utf8'));
+  } catch {
+    return false;
+  }
+  return inputs.every(([file, size, mtimeMs]) => {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    return stat !== undefined && stat.size === size && stat.mtimeMs === mtimeMs;
+  });
+}
+
+/**
+ * Loads a command-line tool (`entry`, a TypeScript file of the project) from its bundle in .build/, and
+ * builds the bundle first when any of its source files changed since. The bundle holds the project's own
+ * code only; the installed packages stay outside it and load as node loads them, on demand, so that a
+ * command loads only the packages it uses. An unchanged bundle loads without esbuild: a start costs a
+ * `stat` of each source file. Where .build/ cannot be written, the tool runs from its sources through tsx.
+ */
+function loadTool(entry) {
+  const source = path.join(root, entry);
+  const outfile = path.join(root, '.build', `${path.basename(entry, '.ts')}.${path.basename(path.dirname(entry))}.cjs`);
+  const inputsFile = `${outfile}.inputs.json`;
+  if (!isCurrent(inputsFile)) {
+    const esbuild = require('esbuild');
+    const result = esbuild.buildSync({ ...common, entryPoints: [source], packages: 'external', metafile: true, write: false, outfile });
+    try {
+      fs.mkdirSync(path.dirname(outfile), { recursive: true });
+      writeAtomically(outfile, result.outputFiles[0].contents);
+      writeAtomically(inputsFile, JSON.stringify(inputsOf(result.metafile)));
+    } catch {
+      require('tsx/cjs');
+      return require(source);
+    }
+  }
+  return require(outfile);
+}
+
+module.exports = { buildApp, loadTool };

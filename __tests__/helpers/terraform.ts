@@ -30,11 +30,12 @@ export function removeTerraformFolders(): void {
  * KEY_INSIGHT_TF_PLUGIN_MIRROR names (default /opt/tf-plugins) when it has one, else from the registry
  * through the project's plugin cache. Given `inRoot` (a project folder an earlier call made), the stack
  * folder is added there, beside the others. No override file: the test makes the configuration offline.
+ * `env` is added to Terraform's environment (an AWS_ENDPOINT_URL_<SERVICE> for a stand-in, say).
  */
-export function terraformFolder(config: object, name = 'stack', inRoot?: string): TerraformRun {
+export function terraformFolder(config: object, name = 'stack', inRoot?: string, env?: Readonly<Record<string, string>>): TerraformRun {
   const root = inRoot ?? mkdtempSync(join(tmpdir(), 'ki-terraform-'));
   if (inRoot === undefined) roots.push(root);
-  return prepareOfflineStack(root, name, config, { source: providerSource(ROOT), override: false });
+  return prepareOfflineStack(root, name, config, { source: providerSource(ROOT), override: false, env });
 }
 
 /** Where this machine's Terraform gets hashicorp/aws: the mirror when there is one, else the registry through the project's plugin cache. */

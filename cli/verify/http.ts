@@ -83,10 +83,13 @@ export async function httpRequest(url: string, what: string, request: HttpReques
 /** Names what went wrong from fetch's error, which hides the cause (a socket error code) one level down. */
 function transportProblem(error: unknown, target: URL, timeoutMs: number): string {
   const at = hostAndPort(target);
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+  // Read by shape: fetch's errors (and the DOMException of a timeout) come from Node's own realm, where
+  // `instanceof Error` is false in any other (a vm context, such as a jest test's).
+  const failure = typeof error === 'object' && error !== null ? (error as { name?: unknown; message?: unknown; cause?: unknown }) : undefined;
+  if (failure?.name === 'TimeoutError' || failure?.name === 'AbortError') {
     return `no complete answer from ${at} within ${timeoutMs} ms (raise it with --timeout-ms)`;
   }
-  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+  const cause = failure?.cause as NodeJS.ErrnoException | undefined;
   switch (cause?.code) {
     case 'ECONNREFUSED':
       return `cannot connect to ${at}: connection refused (is the server running on that port?)`;
@@ -102,7 +105,7 @@ function transportProblem(error: unknown, target: URL, timeoutMs: number): strin
       return `${at} closed the connection before answering`;
     default:
       if (/CERT|SSL|TLS/.test(cause?.code ?? '')) return `TLS with ${at} failed (${cause?.code})`;
-      return `request to ${at} failed (${cause?.code ?? (error instanceof Error ? error.message : String(error))})`;
+      return `request to ${at} failed (${cause?.code ?? (typeof failure?.message === 'string' ? failure.message : String(error))})`;
   }
 }
 

@@ -12,13 +12,48 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/**
- * Runs the tool through its real entry, `node bin/key-insight.cjs`, in `cwd`. The child gets no
- * AWS_* variables from the developer's shell: only those a test passes.
- */
-export function runCli(args: readonly string[], options: { cwd: string; env?: Readonly<Record<string, string>> }): Promise<CliRun> {
+/** The environment a run gets: the test process's own without its AWS_* variables (a developer's shell may have some), and the test's. */
+function runEnvironment(env: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
-  const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd: options.cwd, env: { ...inherited, ...options.env } });
+  return { ...inherited, ...env };
+}
+
+/** Makes process.env hold exactly `env`, changing the object in place as Node documents (process.env stays the same object). */
+function replaceEnvironment(env: NodeJS.ProcessEnv): void {
+  for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name];
+  Object.assign(process.env, env);
+}
+
+/**
+ * Runs `key-insight` in this process, as bin/key-insight.cjs runs it: `main` from cli/main.ts with the
+ * arguments, in `cwd`, with the environment `runEnvironment` makes, printing to buffers. Here mutation
+ * testing sees the code the run reaches, and no process is started. The working directory and the
+ * environment are the process's own while the command runs (the AWS SDK reads its settings from
+ * process.env), and restored after; tests of one file run one at a time, so no two runs share them.
+ */
+export async function runCli(args: readonly string[], options: { cwd: string; env?: Readonly<Record<string, string>> }): Promise<CliRun> {
+  const { main } = require('../../../cli/main') as typeof import('../../../cli/main');
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const savedEnv = { ...process.env };
+  const savedCwd = process.cwd();
+  replaceEnvironment(runEnvironment(options.env));
+  process.chdir(options.cwd);
+  try {
+    const exitCode = await main(args, { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) });
+    return { exitCode, stdout: stdout.join(''), stderr: stderr.join('') };
+  } finally {
+    process.chdir(savedCwd);
+    replaceEnvironment(savedEnv);
+  }
+}
+
+/**
+ * Runs the tool through its real entry, `node bin/key-insight.cjs`, in `cwd`: for the tests of the
+ * launcher itself, its exit codes and what reaches the real stdout and stderr.
+ */
+export function runCliProcess(args: readonly string[], options: { cwd: string; env?: Readonly<Record<string, string>> }): Promise<CliRun> {
+  const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd: options.cwd, env: runEnvironment(options.env) });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
