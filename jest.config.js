@@ -1,8 +1,17 @@
-/** Tests run TypeScript through swc: no type-checking here (that is `npm run typecheck`). */
+/**
+ * `npm test`: every suite but the integration tier (__tests__/setup/tiers.cjs), which
+ * jest.integration.config.js runs. Tests run TypeScript through swc: no type-checking here (that is
+ * `npm run typecheck`).
+ */
+const { INTEGRATION_SUITES, NOT_THE_PROJECT } = require('./__tests__/setup/tiers.cjs');
+
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/__tests__'],
-  testMatch: ['**/*.test.ts'],
+  // The whole project, so that `jest --findRelatedTests lib/...` maps a source file to its tests.
+  roots: ['<rootDir>'],
+  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  testPathIgnorePatterns: [...NOT_THE_PROJECT, ...INTEGRATION_SUITES.map((suite) => `<rootDir>/${suite}`)],
+  modulePathIgnorePatterns: NOT_THE_PROJECT,
   // Every temporary folder of a run goes below one folder, removed when the run ends (__tests__/setup).
   globalSetup: '<rootDir>/__tests__/setup/global-setup.cjs',
   globalTeardown: '<rootDir>/__tests__/setup/global-teardown.cjs',
