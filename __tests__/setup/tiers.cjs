@@ -3,7 +3,8 @@
  * suites, which chain many Terraform runs each; `npm run test:integration` runs only these. CI runs both.
  */
 const INTEGRATION_SUITES = [
-  '__tests__/cli/rename-stack.terraform.test.ts',
+  '__tests__/cli/rename-stack-local.terraform.test.ts',
+  '__tests__/cli/rename-stack-s3.terraform.test.ts',
   '__tests__/lib/adoption.terraform.test.ts',
   '__tests__/lib/plan-only.terraform.test.ts',
   '__tests__/scripts/ci/drift.terraform.test.ts',
