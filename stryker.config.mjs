@@ -33,16 +33,26 @@ export default {
     'cli/rotate-secret.ts',
     'cli/redactor.ts',
     ...LOCAL_STATE_GUARD,
+    'cli/verify/http.ts',
+    'cli/status/armor-api.ts',
+    'scripts/ci/**/*.ts',
   ],
   testRunner: 'jest',
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.js',
     config: {
-      // Left out: the Terraform tests (minutes of `terraform plan`), the property tests, and the e2e tests
-      // that run the tool or the app in a child process, where no mutant's coverage is seen. Kept: the
-      // unit tests, and the e2e test that runs rotate-secret in this process against the OAuth 2.0 server.
-      testPathIgnorePatterns: ['/node_modules/', '\\.(terraform|property)\\.test\\.ts$', '(?<!/rotate-secret-file)\\.e2e\\.test\\.ts$'],
+      // Left out: the Terraform tests (minutes of `terraform plan` for each mutant), the property tests,
+      // and the tests that run the tool or the app in a child process, where no mutant's coverage is
+      // seen. The CLI's e2e tests call its commands in this process (__tests__/cli/helpers/run-cli.ts)
+      // and are kept.
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '\\.(terraform|property)\\.test\\.ts$',
+        '/__tests__/(main|install|bin|workflow)\\.e2e\\.test\\.ts$',
+        '/__tests__/scripts/(app|bench|build-app)\\.e2e\\.test\\.ts$',
+        '/__tests__/setup/',
+      ],
     },
   },
   checkers: ['typescript'],

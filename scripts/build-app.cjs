@@ -84,7 +84,7 @@ async function buildApp(outfile = defaultOutfile) {
   return outfile;
 }
 
-/** The project's own source files a tool's bundle was built from, each with what `fs.statSync` said of it then. */
+/** The source files a tool's bundle was built from (the metafile names them relative to `root`), each with what `fs.statSync` said of it then. */
 function inputsOf(metafile) {
   return Object.keys(metafile.inputs)
     .map((input) => path.resolve(root, input))
@@ -114,14 +114,15 @@ function isCurrent(inputsFile) {
  * code only; the installed packages stay outside it and load as node loads them, on demand, so that a
  * command loads only the packages it uses. An unchanged bundle loads without esbuild: a start costs a
  * `stat` of each source file. Where .build/ cannot be written, the tool runs from its sources through tsx.
+ * `entry` is relative to the project's folder; `outDir` is where the bundle goes.
  */
-function loadTool(entry) {
-  const source = path.join(root, entry);
-  const outfile = path.join(root, '.build', `${path.basename(entry, '.ts')}.${path.basename(path.dirname(entry))}.cjs`);
+function loadTool(entry, outDir = path.join(root, '.build')) {
+  const source = path.resolve(root, entry);
+  const outfile = path.join(outDir, `${path.basename(entry, '.ts')}.${path.basename(path.dirname(source))}.cjs`);
   const inputsFile = `${outfile}.inputs.json`;
   if (!isCurrent(inputsFile)) {
     const esbuild = require('esbuild');
-    const result = esbuild.buildSync({ ...common, entryPoints: [source], packages: 'external', metafile: true, write: false, outfile });
+    const result = esbuild.buildSync({ ...common, entryPoints: [source], absWorkingDir: root, packages: 'external', metafile: true, write: false, outfile });
     try {
       fs.mkdirSync(path.dirname(outfile), { recursive: true });
       writeAtomically(outfile, result.outputFiles[0].contents);
