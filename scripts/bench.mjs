@@ -3,7 +3,7 @@
 // same stack written as `cdktf init --template=typescript` would set it up, how the app grows with
 // AWS accounts and environments, and how long the tests take. Writes docs/benchmarks.md.
 //
-//   npm run bench                                   5 rounds, 3 runs of each test command
+//   npm run bench                                   5 rounds, 3 runs of each test command (both tiers and test:unit)
 //   npm run bench -- --quick                        1 round, 1 test run; prints, writes nothing
 //   npm run bench -- --no-write                     all rounds; prints, writes nothing
 //   npm run bench -- --rounds=7 --test-runs=1       (or BENCH_ROUNDS=7 BENCH_TEST_RUNS=1)
@@ -209,6 +209,10 @@ async function measureSynth(ctx, rounds) {
       fresh: join(ctx.work, 'rebuilt-cold'),
     },
     { id: 'floor', command: 'node', args: [ctx.floorScript, join(ctx.work, 'floor.json')], cwd: ctx.work },
+    // A command's own start, without npx: the launcher loads the bundle of the CLI, or builds it first
+    // when, as on a fresh clone's first run, there is none (its list of source files is removed).
+    { id: 'cli', command: 'node', args: ['bin/key-insight.cjs', '--help'], cwd: project },
+    { id: 'cli-cold', command: 'node', args: ['bin/key-insight.cjs', '--help'], cwd: project, fresh: join(project, '.build', 'main.cli.cjs.inputs.json') },
   ];
   const results = await runRounds(ctx, cases, rounds, (spec) => spec.id);
   return Object.fromEntries(cases.map((spec) => [spec.id, results.get(spec)]));
@@ -249,13 +253,14 @@ async function measureTests(ctx, runs) {
   const cases = [
     { id: 'test', command: 'npm', args: ['test'] },
     { id: 'test-unit', command: 'npm', args: ['run', 'test:unit'] },
+    { id: 'test-integration', command: 'npm', args: ['run', 'test:integration'] },
   ];
-  const results = { test: [], 'test-unit': [] };
+  const results = Object.fromEntries(cases.map((spec) => [spec.id, []]));
   for (let run = 0; run < runs; run++) {
     for (const spec of cases) {
       const result = await measure({ ...spec, cwd: projectDir, env: ctx.env, scratchDir: ctx.scratch });
       results[spec.id].push(result);
-      log(`run ${run + 1}/${runs} ${spec.args.join(' ')}: ${formatSeconds(result.seconds)}, exit ${result.code}`);
+      log(`run ${run + 1}/${runs} ${spec.args.join(' ')}: ${formatSeconds(result.seconds)}, ${result.cpuSeconds ?? '?'} CPU-s, exit ${result.code}`);
       if (result.code !== 0) log(result.outputTail);
     }
   }
@@ -265,6 +270,7 @@ async function measureTests(ctx, runs) {
 function summarize(results) {
   return {
     seconds: median(results.map((r) => r.seconds)),
+    cpuSeconds: hasGnuTime ? median(results.map((r) => r.cpuSeconds)) : null,
     fastest: Math.min(...results.map((r) => r.seconds)),
     slowest: Math.max(...results.map((r) => r.seconds)),
     peakTreeKib: median(results.map((r) => r.peakTreeKib)),

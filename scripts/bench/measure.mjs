@@ -1,4 +1,4 @@
-// Runs one command and measures its wall time and peak memory.
+// Runs one command and measures its wall time, CPU time and peak memory.
 //
 // Peak memory is the peak of the summed resident set size (RSS) of every process in the command's
 // tree, sampled from /proc. `cdktf synth` runs npx, the cdktf CLI and the app as separate processes,
@@ -63,14 +63,15 @@ function treeRssKib(rootPid, includeRoot) {
 }
 
 /**
- * Runs `command args` in cwd with env. Resolves to { seconds, peakTreeKib, largestProcessKib, code,
- * outputTail }; largestProcessKib is null without GNU time.
+ * Runs `command args` in cwd with env. Resolves to { seconds, cpuSeconds, peakTreeKib, largestProcessKib,
+ * code, outputTail }; cpuSeconds (user and system time of the command and every process it waited for,
+ * as GNU time reports them) and largestProcessKib are null without GNU time.
  */
 export async function measure({ command, args = [], cwd, env, scratchDir }) {
   const timeFile = join(scratchDir, 'gnu-time.txt');
   rmSync(timeFile, { force: true });
   const [file, argv] = hasGnuTime
-    ? [GNU_TIME, ['-f', '%e %M', '-o', timeFile, command, ...args]]
+    ? [GNU_TIME, ['-f', '%e %M %U %S', '-o', timeFile, command, ...args]]
     : [command, args];
 
   let output = '';
@@ -98,13 +99,17 @@ export async function measure({ command, args = [], cwd, env, scratchDir }) {
   await closed;
 
   let largestProcessKib = null;
+  let cpuSeconds = null;
   if (hasGnuTime && existsSync(timeFile)) {
     // GNU time writes "Command exited with non-zero status N" before the format line on failure.
     const lines = readFileSync(timeFile, 'utf8').trim().split('\n');
-    largestProcessKib = Number(lines[lines.length - 1].split(' ')[1]);
+    const [, maxRss, user, system] = lines[lines.length - 1].split(' ').map(Number);
+    largestProcessKib = maxRss;
+    cpuSeconds = user + system;
   }
   return {
     seconds,
+    cpuSeconds,
     peakTreeKib: Math.max(peakTreeKib, largestProcessKib ?? 0),
     largestProcessKib,
     code,
