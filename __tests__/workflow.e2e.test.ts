@@ -413,7 +413,8 @@ function deployedOutputs(project: string, environment: string, stacks: readonly 
 }
 
 function withOutputsFile(project: string, outputs: Outputs): string {
-  writeFileSync(join(project, OUTPUTS_FILE), JSON.stringify(outputs, null, 2));
+  // The deploy step writes it under umask 077.
+  writeFileSync(join(project, OUTPUTS_FILE), JSON.stringify(outputs, null, 2), { mode: 0o600 });
   return project;
 }
 
