@@ -58,6 +58,7 @@ describe('a production install (node_modules linked from package-lock.json entri
   });
 
   it('runs `key-insight outputs`', () => {
+    // Mode 0600, as the README's `umask 077` deploy writes it: a file others can read draws a warning.
     writeFileSync(
       join(project, 'key-insight.outputs.json'),
       JSON.stringify({
@@ -71,6 +72,7 @@ describe('a production install (node_modules linked from package-lock.json entri
         },
         'ki-prod-secret': { [OUTPUT_NAMES.clientSecret]: 'SENTINEL-production-secret' },
       }),
+      { mode: 0o600 },
     );
 
     const result = run(['bin/key-insight.cjs', 'outputs', '--format', 'json']);
@@ -86,7 +88,10 @@ describe('a production install (node_modules linked from package-lock.json entri
   it('synthesizes with `node scripts/app.cjs` (npm run synth)', () => {
     const result = run(['scripts/app.cjs'], { CDKTF_OUTDIR: join(project, 'cdktf.out') });
 
-    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 0,
+      stderr: `Warning: [KI-SECRET-STATE-LOCAL] ki-prod: the stack that holds the client secret keeps its Terraform state, the secret in plain text included, in a local file (terraform.ki-prod-secret.tfstate, not written yet). Fix: set stacks[].backend to an "s3" or "cloud" backend; while the state stays local, keep the file readable by its owner only (chmod 600 on it; a deploy under umask 077 creates it so).\n`,
+    });
     expect(Object.keys(filesBelow(join(project, 'cdktf.out'))).sort()).toEqual(['manifest.json', 'stacks/ki-prod-secret/cdk.tf.json', 'stacks/ki-prod/cdk.tf.json']);
   }, 60_000);
 });

@@ -11,8 +11,10 @@ import { filesBelow, runApp } from './helpers/app';
 describe('a valid configuration', () => {
   const run = runApp(oneEnvironment());
 
-  it('synthesizes each stack into cdktf.out and exits 0', () => {
-    expect(run.stderr).toBe('');
+  it('synthesizes each stack into cdktf.out and exits 0, warning that the secret stack keeps local state', () => {
+    expect(run.stderr).toBe(
+      'Warning: [KI-SECRET-STATE-LOCAL] acme-key-insight: the stack that holds the client secret keeps its Terraform state, the secret in plain text included, in a local file (terraform.acme-key-insight-secret.tfstate, not written yet). Fix: set stacks[].backend to an "s3" or "cloud" backend; while the state stays local, keep the file readable by its owner only (chmod 600 on it; a deploy under umask 077 creates it so).\n',
+    );
     expect(run.status).toBe(0);
     expect(Object.keys(filesBelow(run.outdir)).sort()).toEqual([
       'manifest.json',
@@ -159,8 +161,8 @@ describe('reproducible output', () => {
     ]);
   });
 
-  it('prints the warning, then ends with one line that names the stacks and the folder it wrote', () => {
-    expect(first.stderr).toMatch(/^Warning: \[KI-POLICY-ALL-CLIENTS\] [^\n]+\n$/);
+  it('prints the warnings, then ends with one line that names the stacks and the folder it wrote', () => {
+    expect(first.stderr).toMatch(/^Warning: \[KI-POLICY-ALL-CLIENTS\] ki-prod: [^\n]+\nWarning: \[KI-SECRET-STATE-LOCAL\] acme-key-insight: [^\n]+\n$/);
     expect(first.stdout).toBe(
       'Wrote 6 stacks to cdktf.out: acme-key-insight, acme-key-insight-secret, ki-prod, ki-prod-111111111111, ki-prod-222222222222, ki-prod-secret\n',
     );
@@ -222,7 +224,9 @@ describe('KEY_INSIGHT_PLAN_ONLY', () => {
     const run = runApp(withAccount, { env: { KEY_INSIGHT_PLAN_ONLY: '1' } });
     expect(run.status).toBe(0);
     expect(run.stderr).toBe(
-      'KEY_INSIGHT_PLAN_ONLY=1: a plan-only synth; account stacks can plan before their environment is deployed (terraform plan -var environment_deployed=false), and refuse every apply.\n',
+      'KEY_INSIGHT_PLAN_ONLY=1: a plan-only synth; account stacks can plan before their environment is deployed (terraform plan -var environment_deployed=false), and refuse every apply.\n' +
+        'Warning: [KI-SECRET-STATE-LOCAL] ki-prod: the stack that holds the client secret keeps its Terraform state, the secret in plain text included, in a local file (terraform.ki-prod-secret.tfstate, not written yet). ' +
+        'Fix: set stacks[].backend to an "s3" or "cloud" backend; while the state stays local, keep the file readable by its owner only (chmod 600 on it; a deploy under umask 077 creates it so).\n',
     );
     expect(filesBelow(run.outdir)['stacks/ki-prod-111111111111/cdk.tf.json']).toContain('"environment_deployed"');
   });

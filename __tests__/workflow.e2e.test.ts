@@ -267,8 +267,9 @@ describe('permissions and credentials', () => {
 });
 
 describe('the plan and deploy jobs', () => {
-  it('plan only pull requests from this repository, whose runs get the secrets, after the tests', () => {
+  it('plan only pull requests from this repository, whose runs get the secrets, after the tests, in an environment whose approval gates them', () => {
     expect(mainJob('plan').needs).toBe('test');
+    expect(mainJob('plan').environment).toBe('key-insight-plan');
     expect(mainJob('plan').if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");
   });
 
@@ -308,11 +309,11 @@ describe('the plan and deploy jobs', () => {
     expect(steps[steps.length - 1]).toEqual({ name: 'Delete the outputs file', if: 'always()', run: `rm -f ${OUTPUTS_FILE}` });
   });
 
-  it('deploy with auto-approve and the sensitive outputs in key-insight.outputs.json, patterns unexpanded by the shell, and the deploy token', () => {
+  it('deploy with auto-approve and the sensitive outputs in key-insight.outputs.json created readable by its owner only, patterns unexpanded by the shell, and the deploy token', () => {
     const deploy = stepOf(mainJob('deploy'), 'Deploy');
 
     expect(deploy.run).toBe(
-      `set -f\nnpx cdktf deploy $STACKS --skip-synth --no-color --parallelism 4 --auto-approve --outputs-file ${OUTPUTS_FILE} --outputs-file-include-sensitive-outputs\n`,
+      `set -f; umask 077\nnpx cdktf deploy $STACKS --skip-synth --no-color --parallelism 4 --auto-approve --outputs-file ${OUTPUTS_FILE} --outputs-file-include-sensitive-outputs\n`,
     );
     expect(deploy.env?.TF_TOKEN_app_terraform_io).toBe('${{ secrets.TF_API_TOKEN }}');
   });
@@ -412,7 +413,8 @@ function deployedOutputs(project: string, environment: string, stacks: readonly 
 }
 
 function withOutputsFile(project: string, outputs: Outputs): string {
-  writeFileSync(join(project, OUTPUTS_FILE), JSON.stringify(outputs, null, 2));
+  // The deploy step writes it under umask 077.
+  writeFileSync(join(project, OUTPUTS_FILE), JSON.stringify(outputs, null, 2), { mode: 0o600 });
   return project;
 }
 

@@ -64,7 +64,7 @@ environment in the configuration first; the backend is NEW's:
   s3      copies <keyPrefix>/<stack>.tfstate to the new key, reads the copy back and compares it, then
           deletes the old object, holding both keys' <key>.tflock lock files meanwhile (AWS credentials
           from the standard chain; AWS_ENDPOINT_URL_S3 overrides the endpoint)
-  cloud   prints the HCP Terraform workspaces to rename; moves nothing
+  cloud   prints the HCP Terraform workspaces to rename (<OLD>-secret's included); moves nothing
 Nothing moves when a new name already has a state or a state is locked. Each move is printed.
 Exit codes: 0 moved, 1 nothing to move, refused or a move failed, 2 usage error.
 `;

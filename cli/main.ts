@@ -1,6 +1,7 @@
 import { DEFAULT_OUTPUTS_FILE, DEFAULT_TIMEOUT_MS, parseInvocation, type OutputsOptions } from './args';
 import { DISCOVER_HELP, RENAME_STACK_HELP, ROTATE_SECRET_HELP, STATUS_HELP } from './help-texts';
 import { EXIT_CODES } from './exit-codes';
+import { outputsFileWarning } from './file-permissions';
 import { withOrganization } from './organization-outputs';
 import { renderOutputs, requireClientSecret } from './outputs-command';
 import { Redactor } from './redactor';
@@ -118,6 +119,8 @@ export async function main(argv: readonly string[], streams: Streams = processSt
 
 async function outputsCommand(options: OutputsOptions, redactor: Redactor, print: Streams): Promise<number> {
   const setup = loadSetup(options.outputsFile, options.stack);
+  const exposed = outputsFileWarning(setup);
+  if (exposed !== '') print.stderr(exposed);
   // --show-secret asks for the secret: without one in the file, that is the usage error the exit codes document.
   if (options.showSecret) requireClientSecret(setup);
   if (setup.clientSecret !== undefined && !options.showSecret) redactor.addSecret(setup.clientSecret);

@@ -26,7 +26,7 @@ class RenameFailure extends Error {}
 /**
  * `key-insight rename-stack OLD NEW`: moves the state of environment OLD and of its client-secret and
  * account stacks to the names of NEW, the environment's name in the configuration now, for the local and
- * s3 backends. Everything is checked before anything moves: every target is free and no state is locked.
+ * s3 backends; for the cloud backend it names the workspaces to rename, `<env>-secret`'s among them. Everything is checked before anything moves: every target is free and no state is locked.
  */
 export async function renameStackCommand(options: RenameStackOptions, print: Streams, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   const { from, to } = options;
@@ -220,7 +220,7 @@ async function moveS3States(backend: S3Backend, from: string, to: string, print:
 /** HCP Terraform keeps one workspace per stack: renaming them keeps their state, variables and runs. */
 function cloudProcedure(stack: StackConfig, from: string, to: string): string {
   const backend = stack.backend as Extract<StackConfig['backend'], { type: 'cloud' }>;
-  const names = [to, ...(stack.aws.accounts === undefined ? [] : [secretStackName(to), ...stack.aws.accounts.map((account) => accountStackName(to, account.accountId))])];
+  const names = [to, secretStackName(to), ...(stack.aws.accounts ?? []).map((account) => accountStackName(to, account.accountId))];
   const renames = names.map((name) => `${backend.workspacePrefix}${renamedStackName(name, to, from)} to ${backend.workspacePrefix}${name}`);
   return (
     `key-insight: rename-stack: stack "${to}" keeps its state in HCP Terraform (backend "cloud", organization "${backend.organization}"), where each stack's state belongs to its workspace; ` +

@@ -7,6 +7,7 @@ import { PLAN_ONLY_VARIABLE } from './plan-only';
 import { copyLockFile } from './provider-lock';
 import { Finding, acknowledgementProblems, formatFinding, reviewApp } from './review';
 import { adoptionsDeployed, overrideFiles } from './review/workspace';
+import { secretStatesLocal } from './review/rules/secret-state-local';
 import { isProjectStackName, secretStackName } from './stack-names';
 
 /** A synth stopped before writing anything; the message is meant for the person who runs it. */
@@ -161,7 +162,7 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
   const invalid = validationProblems(app);
   if (invalid.length > 0) throw new ValidationRefusal(invalid);
   // Both synth paths (the cdktf CLI and scripts/app.cjs) keep the folders of the stacks they write, files they did not write included.
-  findings.push(...adoptionsDeployed(app, projectRoot), ...overrideFiles(app, resolve(app.outdir)));
+  findings.push(...adoptionsDeployed(app, projectRoot), ...overrideFiles(app, resolve(app.outdir)), ...secretStatesLocal(app, projectRoot));
   const warnings = findings.map((warning) => {
     const message = formatFinding(warning);
     Annotations.of(warning.stack).addWarning(message);

@@ -153,11 +153,50 @@ describe('key-insight rename-stack with HCP Terraform', () => {
         'ki-ki-old to ki-ki-new, ki-ki-old-secret to ki-ki-new-secret, ki-ki-old-111111111111 to ki-ki-new-111111111111. Nothing was moved.\n',
     );
   });
+
+  it("names the secret stack's workspace of an environment without AWS accounts too, whose old name would keep a copy of the secret", async () => {
+    // GIVEN a renamed environment without aws.accounts, whose state is in HCP Terraform workspaces
+    const dir = project(configWith(minimalStack({ name: 'ki-new', backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'ki-' } })), {});
+
+    // WHEN rename-stack runs
+    const run = await runCli(['rename-stack', 'ki-old', 'ki-new'], { cwd: dir });
+
+    // THEN the procedure names both workspaces of the environment
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe(
+      'key-insight: rename-stack: stack "ki-new" keeps its state in HCP Terraform (backend "cloud", organization "acme"), where each stack\'s state belongs to its workspace; ' +
+        "rename the workspaces in HCP Terraform (the workspace's Settings > General > Name) before the next deploy: " +
+        'ki-ki-old to ki-ki-new, ki-ki-old-secret to ki-ki-new-secret. Nothing was moved.\n',
+    );
+  });
 });
 
 describe('key-insight rename-stack with S3 state (against a loopback stand-in of S3)', () => {
   const BUCKET = 'acme-terraform-state';
   const s3Backend = { type: 's3', bucket: BUCKET, keyPrefix: 'key-insight', region: 'eu-west-1' };
+
+  it("moves the environment's and its secret stack's state of an environment without AWS accounts", async () => {
+    const s3 = await startS3StandIn(BUCKET);
+    try {
+      // GIVEN the two states of ki-old in the bucket, and a configuration where the environment without accounts is now ki-new
+      for (const name of ['key-insight/ki-old.tfstate', 'key-insight/ki-old-secret.tfstate']) s3.objects.set(name, Buffer.from(stateText(name)));
+      const dir = project(configWith(minimalStack({ name: 'ki-new', backend: s3Backend })), {});
+
+      // WHEN rename-stack runs
+      const run = await runCli(['rename-stack', 'ki-old', 'ki-new'], { cwd: dir, env: { ...OFFLINE_AWS_ENV, AWS_ENDPOINT_URL_S3: s3.endpoint, ...NODE_QUIET } });
+
+      // THEN both states are under the new keys with their own content, and no old key is left
+      expect([run.exitCode, run.stderr]).toEqual([0, '']);
+      expect(run.stdout.split('\n').filter((line) => line.startsWith('moved '))).toEqual([
+        `moved s3://${BUCKET}/key-insight/ki-old.tfstate to s3://${BUCKET}/key-insight/ki-new.tfstate (copied, compared, deleted)`,
+        `moved s3://${BUCKET}/key-insight/ki-old-secret.tfstate to s3://${BUCKET}/key-insight/ki-new-secret.tfstate (copied, compared, deleted)`,
+      ]);
+      expect([...s3.objects.keys()].sort()).toEqual(['key-insight/ki-new-secret.tfstate', 'key-insight/ki-new.tfstate']);
+      expect(s3.objects.get('key-insight/ki-new-secret.tfstate')?.toString()).toBe(stateText('key-insight/ki-old-secret.tfstate'));
+    } finally {
+      await s3.stop();
+    }
+  });
 
   it.each([
     [

@@ -3,6 +3,7 @@ import { EXIT_CODES } from '../exit-codes';
 import type { Streams } from '../main';
 import { requireClientSecret } from '../outputs-command';
 import type { Redactor } from '../redactor';
+import { outputsFileWarning } from '../file-permissions';
 import { loadSetup, OUTPUT_NAMES, type KeyInsightSetup } from '../stack-outputs';
 import { describeOktaError, newestActiveSecret, oktaClient, oktaCredentials, type OktaCredentials } from '../okta-management';
 import { ROTATED_CLIENT_SECRET_OUTPUT } from '../../lib/client-secret-mode';
@@ -44,6 +45,8 @@ function rotatedSecretSource(setup: KeyInsightSetup, env: NodeJS.ProcessEnv, red
 /** `key-insight verify`: loads the stack's outputs, runs the checks, prints the report. */
 export async function verifyCommand(options: VerifyOptions, redactor: Redactor, print: Streams, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const setup = loadSetup(options.outputsFile, options.stack);
+  const exposed = outputsFileWarning(setup);
+  if (exposed !== '') print.stderr(exposed);
   const rotated = setup.clientSecret === ROTATED_CLIENT_SECRET_OUTPUT;
   const clientSecret = rotated ? undefined : requireClientSecret(setup);
   if (options.assumeRole && setup.awsRoles.length === 0) {

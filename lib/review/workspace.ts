@@ -16,7 +16,7 @@ interface EnvironmentStack extends TerraformStack {
   readonly environment: StackConfig;
 }
 
-function environmentStacks(scope: IConstruct): EnvironmentStack[] {
+export function environmentStacks(scope: IConstruct): EnvironmentStack[] {
   return scope.node.children.filter((child): child is EnvironmentStack => child instanceof TerraformStack && 'environment' in child);
 }
 
@@ -26,7 +26,7 @@ function reportedOn(stack: EnvironmentStack, stacks: readonly EnvironmentStack[]
 }
 
 /** Groups places per environment into one finding each, as the review does. */
-function grouped(
+export function grouped(
   places: ReadonlyArray<{ stack: EnvironmentStack; where: string }>,
   stacks: readonly EnvironmentStack[],
   finding: Pick<Finding, 'id' | 'cause' | 'fix'>,

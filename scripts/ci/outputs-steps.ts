@@ -1,4 +1,4 @@
-import { ROTATED_CLIENT_SECRET_OUTPUT } from '../../lib/client-secret-mode';
+import { isClientSecret, readableByOthers } from '../../cli/file-permissions';
 import { OUTPUT_NAMES } from '../../lib/outputs';
 import { readOutputsFile } from '../../cli/stack-outputs';
 import { main as keyInsight } from '../../cli/main';
@@ -13,13 +13,20 @@ function stacksOf(outputsFile: string): Array<[string, Record<string, unknown>]>
 
 /**
  * `key-insight-ci mask-secrets --outputs-file F`: one `::add-mask::` line per client secret in the
- * file, so GitHub hides it if any later tool prints it; prints nothing else.
+ * file, so GitHub hides it if any later tool prints it, and nothing else on stdout; on stderr, a
+ * warning when the file holds a secret and others than its owner can read it.
  */
 export function maskSecrets(outputsFile: string, print: CiStreams): number {
+  let holdsSecret = false;
   for (const [, outputs] of stacksOf(outputsFile)) {
     const secret = outputs[OUTPUT_NAMES.clientSecret];
-    if (typeof secret === 'string' && secret !== '' && secret !== ROTATED_CLIENT_SECRET_OUTPUT) print.stdout(`::add-mask::${secret}\n`);
+    if (isClientSecret(secret)) {
+      print.stdout(`::add-mask::${secret}\n`);
+      holdsSecret = true;
+    }
   }
+  const problem = holdsSecret ? readableByOthers(outputsFile, 'client secrets') : undefined;
+  if (problem !== undefined) print.stderr(`key-insight-ci mask-secrets: warning: ${problem}\n`);
   return 0;
 }
 

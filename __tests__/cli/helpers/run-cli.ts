@@ -85,9 +85,12 @@ export function removeTempDirs(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Writes an outputs file as `cdktf output --outputs-file` does, into a fresh directory; returns the directory. */
+/**
+ * Writes an outputs file as `cdktf output --outputs-file` does under the README's `umask 077` (mode 0600),
+ * into a fresh directory; returns the directory.
+ */
 export function dirWithOutputsFile(outputs: unknown, fileName = 'key-insight.outputs.json'): string {
   const dir = makeTempDir();
-  writeFileSync(join(dir, fileName), typeof outputs === 'string' ? outputs : JSON.stringify(outputs, null, 2));
+  writeFileSync(join(dir, fileName), typeof outputs === 'string' ? outputs : JSON.stringify(outputs, null, 2), { mode: 0o600 });
   return dir;
 }
