@@ -30,10 +30,12 @@ function traceLine(text: string): string | undefined {
 interface Case extends Invocation {
   /** 2 for a usage error (a bad argument, variable or file), 1 for a check or a call that failed. */
   readonly exitCode: 0 | 1 | 2;
+  /** What the message must name: the argument refused. */
+  readonly names?: string;
 }
 
 const ki = (argv: string[], exitCode: Case['exitCode'], env?: Readonly<Record<string, string>>): Case => ({ tool: 'key-insight', argv, exitCode, env });
-const ci = (argv: string[], exitCode: Case['exitCode'], env?: Record<string, string>): Case => ({ tool: 'key-insight-ci', argv, exitCode, env });
+const ci = (argv: string[], exitCode: Case['exitCode'], env?: Record<string, string>, names?: string): Case => ({ tool: 'key-insight-ci', argv, exitCode, env, names });
 
 // Relative paths are in the project folder the runs start in (made below): `a-file` is a file, `a-folder`
 // a folder, `not-json` a file of text, `bad-out` a cdktf.out whose manifest is not JSON.
@@ -99,10 +101,10 @@ const CASES: Case[] = [
   ki([''], 2),
 
   ...['deploy-check', 'plan', 'drift', 'deployed-stacks', 'mask-secrets', 'verify-deployed', 'state-policy'].flatMap((command) => [
-    ci([command, 'extra'], 2),
-    ci([command, '--no-such-flag'], 2),
-    ci([command, '-x'], 2),
-    ci([command, '--help=yes'], 2),
+    ci([command, 'extra'], 2, undefined, '"extra"'),
+    ci([command, '--no-such-flag'], 2, undefined, "'--no-such-flag'"),
+    ci([command, '-x'], 2, undefined, "'-x'"),
+    ci([command, '--help=yes'], 2, undefined, '--help'),
   ]),
   ...['deploy-check', 'plan', 'drift', 'deployed-stacks'].flatMap((command) => [
     ci([command], 2),
@@ -240,7 +242,7 @@ describe('the stack-trace detector', () => {
 describe.each(CASES.map((testCase, index) => [`${testCase.tool} ${testCase.argv.map((arg) => JSON.stringify(arg)).join(' ')}${testCase.env === undefined ? '' : ` with ${Object.entries(testCase.env).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(' ')}`}`, index] as const))(
   '%s',
   (_, index) => {
-    const { exitCode: expected } = CASES[index]!;
+    const { exitCode: expected, names } = CASES[index]!;
     it(`ends within ${BOUND_MS / 1000} s with exit code ${expected}${expected === 2 ? ', one line on stderr' : ''}, without a stack trace`, () => {
       const outcome = outcomes.get(index)!;
       expect('lost' in outcome ? outcome.lost : undefined).toBeUndefined();
@@ -248,6 +250,7 @@ describe.each(CASES.map((testCase, index) => [`${testCase.tool} ${testCase.argv.
       expect(traceLine(`${stdout}${stderr}${outcome.stray}`)).toBeUndefined();
       expect(exitCode).toBe(expected);
       if (expected === 2) expect(stderr).toMatch(/^[^\n]+\n$/);
+      if (names !== undefined) expect(stderr).toContain(names);
       if (expected === 1) expect(`${stdout}${stderr}`.trim()).not.toBe('');
     });
   },
