@@ -105,6 +105,7 @@ const CASES: Case[] = [
     ci([command, '--no-such-flag'], 2, undefined, "'--no-such-flag'"),
     ci([command, '-x'], 2, undefined, "'-x'"),
     ci([command, '--help=yes'], 2, undefined, '--help'),
+    ci([command, '--help', 'extra'], 2, undefined, '"extra"'),
   ]),
   ...['deploy-check', 'plan', 'drift', 'deployed-stacks'].flatMap((command) => [
     ci([command], 2),
