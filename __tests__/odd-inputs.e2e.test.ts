@@ -3,8 +3,8 @@
  * (no "    at " frame, no TypeError, no "Error:" line of Node's), the exit code the help promises, and
  * within a bound. The runs share one child process (__tests__/helpers/odd-inputs-runner.ts), which
  * calls the tools in-process; a run that passes the bound is killed, which fails its test, and the
- * rest continue in a new child. Nothing leaves loopback: no Okta or Armor credentials are set, and
- * every AWS and Armor endpoint is a closed port on 127.0.0.1.
+ * rest continue in a new child. Nothing leaves loopback: no Okta or AWS credentials are set, Armor's
+ * are made up, and the issuer and every AWS and Armor endpoint are a closed port on 127.0.0.1.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
