@@ -2,7 +2,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Client } from '@okta/okta-sdk-nodejs';
 import { configPath, type StackConfig } from '../lib/config';
 import { loadCommandConfig } from './load-config';
-import { accountOfArn } from '../lib/import-ids';
+import { accountOfArn } from '../lib/config/arn';
 import { defaultRoleName, scanningPolicyName } from '../lib/stack-names';
 import type { DiscoverOptions } from './args';
 import { awsEndpointProblem, describeAwsError } from './aws-errors';

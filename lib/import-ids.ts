@@ -27,21 +27,6 @@ export const OKTA_ID_PATTERNS = {
   rule: oktaId('0pr'),
 } as const;
 
-export const AWS_ARN_PATTERNS = {
-  oidcProvider: /^arn:aws(-cn|-us-gov)?:iam::(\d{12}):oidc-provider\/[A-Za-z0-9.-]+(:\d+)?(\/[\w./~-]*)?$/,
-  policy: /^arn:aws(-cn|-us-gov)?:iam::(\d{12}):policy\/([\w+=,.@-]+\/)*([\w+=,.@-]{1,128})$/,
-} as const;
-
-/** The name part of an IAM policy ARN (after its path). */
-export function policyNameOfArn(arn: string): string | undefined {
-  return AWS_ARN_PATTERNS.policy.exec(arn)?.[4];
-}
-
-/** The account ID in an IAM ARN. */
-export function accountOfArn(arn: string): string | undefined {
-  return /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(arn)?.[1];
-}
-
 /** Import IDs, in each provider's format (sources above). */
 export const IMPORT_IDS = {
   oktaApp: (appId: string) => appId,

@@ -1,8 +1,9 @@
 // `npm run check:aws`: validates and plans the AWS half of every stack in cdktf.out with Terraform,
 // offline and without credentials (scripts/offline-check.ts says how). Run a synth first.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { makeOutputFolder } from '../lib/output-folder';
 import { checkStacks, describeResult, providerSource, synthesizedStacks } from './offline-check';
 
 const USAGE =
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
   const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
   if (version.error || version.status !== 0) throw new Error('terraform is not on PATH: install Terraform 1.10 or newer to run this check');
   const source = providerSource(PROJECT_ROOT);
-  mkdirSync(scratchParent, { recursive: true });
+  makeOutputFolder('--scratch', scratchParent);
   // A folder of this run's own: the check removes only what it made.
   const scratch = mkdtempSync(join(scratchParent, 'check-aws-'));
   process.stdout.write(

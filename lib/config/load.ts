@@ -69,7 +69,7 @@ function readConfigFile(path: string): string {
     const buffer = Buffer.alloc(CONFIG_FILE_MAX_BYTES + 1);
     let length = 0;
     for (;;) {
-      const read = readSync(descriptor, buffer, length, buffer.length - length, null);
+      const read = readFrom(path, descriptor, buffer, length);
       if (read === 0) break;
       length += read;
       if (length > CONFIG_FILE_MAX_BYTES) throw tooLarge();
@@ -94,6 +94,15 @@ function otherKind(stats: Stats): string {
   if (stats.isFIFO()) return 'a named pipe';
   if (stats.isSocket()) return 'a socket';
   return 'something other than a file';
+}
+
+/** One read into `buffer` at `offset`; a file that refuses to be read (/proc/self/mem: EIO) gets a sentence. */
+function readFrom(path: string, descriptor: number, buffer: Buffer, offset: number): number {
+  try {
+    return readSync(descriptor, buffer, offset, buffer.length - offset, null);
+  } catch (error) {
+    throw unreadable(path, error);
+  }
 }
 
 function openConfigFile(path: string): number {

@@ -5,28 +5,47 @@
  */
 import { z } from 'zod';
 import { CLIENT_SECRET_MODES } from '../client-secret-mode';
-import { accountOfArn, AWS_ARN_PATTERNS, OKTA_ID_PATTERNS, policyNameOfArn } from '../import-ids';
+import { OKTA_ID_PATTERNS } from '../import-ids';
 import { OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, OKTA_RESERVED_SCOPES } from '../okta-facts';
 import { isAwsRegion } from '../aws-regions';
 import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from '../scanning-policy';
 import { ENVIRONMENT_NAME, accountStackName, defaultRoleName, scanningPolicyName, secretStackName } from '../stack-names';
+import { accountOfArn, ARN_PATTERNS, partitionMismatch, policyNameOfArn } from './arn';
 
 // Control and format characters (Unicode Cc and Cf: zero-width spaces, U+202A-U+202E and U+2066-U+2069,
 // which reorder text) would end up in Terraform strings, Okta's UI and the AWS console unseen.
 const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 const BIDIRECTIONAL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
+/** A character as U+XXXX. */
+function codePoint(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** The first invisible character of a text, named as U+XXXX with what it is; undefined when there is none. */
 export function invisibleCharacter(value: string): string | undefined {
   const char = INVISIBLE.exec(value)?.[0];
   if (char === undefined) return undefined;
-  const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const code = codePoint(char);
   const kind = BIDIRECTIONAL.test(char)
     ? 'a bidirectional formatting character'
     : /\p{Cc}/u.test(char)
       ? 'a control character'
       : 'an invisible format character';
   return `${code}, ${kind}`;
+}
+
+/**
+ * Refuses a character beyond ASCII, which a URI cannot hold (RFC 3986): a letter that looks like an ASCII one
+ * (Cyrillic а, Greek ο) would make a value that differs from the one it seems to be. The message names it.
+ */
+function ascii<T extends z.ZodString>(schema: T): T {
+  return schema.superRefine((value, ctx) => {
+    const char = /[^\x00-\x7f]/u.exec(value)?.[0];
+    // An invisible character already has its own message.
+    if (char === undefined || invisibleCharacter(value) !== undefined) return;
+    ctx.addIssue({ code: 'custom', message: `ASCII only, as RFC 3986 requires of a URI (it holds ${codePoint(char)})` });
+  }) as unknown as T;
 }
 
 /** Refuses, in any string of the configuration, a character a reader cannot see; the message names it. */
@@ -64,20 +83,18 @@ function integer(range: { min: number; max: number }, unit: string) {
 const REVIEW_ID = /^KI-[A-Z0-9-]+$/;
 const STACK_NAME = ENVIRONMENT_NAME;
 const ACCOUNT_ID = /^\d{12}$/;
-const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const S3_BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const S3_KEY_PREFIX = /^[A-Za-z0-9!_.*'()/-]{1,512}$/;
-const KMS_KEY = /^(arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+|alias\/[\w/-]+|[0-9a-f-]{36})$/;
 const DYNAMODB_TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
 const TFC_ORGANIZATION = /^[A-Za-z0-9_-]{1,90}$/;
 const TFC_NAME_PREFIX = /^[A-Za-z0-9_-]{0,40}$/;
 const TFC_PROJECT = /^[A-Za-z0-9 _-]{1,40}$/;
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?$/;
-// An audience is a URI (api://..., https://...): AWS also requires it to fit an OIDC client ID (255).
-const AUDIENCE = /^[A-Za-z][A-Za-z0-9+.-]*:(?![\s\S]*[$%]\{)[^\s"\\]+$/;
+// An audience is a URI (api://..., https://...), printable ASCII (RFC 3986): AWS also requires it to fit an OIDC
+// client ID (255).
+const AUDIENCE = /^[A-Za-z][A-Za-z0-9+.-]*:(?![\s\S]*[$%]\{)[!#-\[\]-~]+$/;
 const SCOPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
 const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const IAM_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
 // A customer managed policy's name, after its path when it has one (IAM: CreatePolicy's PolicyName and Path).
 const IAM_POLICY_NAME = /^([\w+=,.@-]+\/){0,20}[\w+=,.@-]{1,128}$/;
 const IAM_POLICY_NAME_ALLOWED =
@@ -128,9 +145,8 @@ const oktaSchema = z.strictObject({
   authorizationServer: z
     .strictObject({
       name: text(255).default('Fortanix Key Insight').describe('Name of the custom authorization server.'),
-      audience: pattern(
-        AUDIENCE,
-        'a URI with a scheme (for example api://fortanix-key-insight), 1 to 255 characters, no spaces, quotes, ${ or %{',
+      audience: ascii(
+        pattern(AUDIENCE, 'a URI with a scheme (for example api://fortanix-key-insight), 1 to 255 characters, no spaces, quotes, ${ or %{'),
       ).describe('The one audience (aud) of the access tokens; AWS IAM trusts exactly this value.'),
       description: text(1000)
         .default('Issues client-credentials tokens for Fortanix Key Insight')
@@ -175,11 +191,6 @@ function region() {
   return z.string({ error: REGION_ALLOWED }).refine(isAwsRegion, { error: REGION_ALLOWED });
 }
 
-/** The account an IAM role ARN belongs to: arn:<partition>:iam::<account>:role/<name>. */
-function accountOfRoleArn(arn: string): string {
-  return arn.split(':')[4];
-}
-
 function oktaId(kind: keyof typeof OKTA_ID_PATTERNS, example: string, what: string) {
   return pattern(OKTA_ID_PATTERNS[kind], `an Okta ${what} ID: 20 letters and digits starting with ${example.slice(0, 3)}, such as ${example}`, 20);
 }
@@ -202,7 +213,7 @@ const oktaAdoptSchema = z
 const awsAdoptSchema = z
   .strictObject({
     oidcProviderArn: pattern(
-      AWS_ARN_PATTERNS.oidcProvider,
+      ARN_PATTERNS.oidcProvider,
       'an IAM OIDC provider ARN such as arn:aws:iam::123456789012:oidc-provider/example.okta.com/oauth2/aus1a2b3c4d5e6f7g8h9',
       600,
     )
@@ -212,7 +223,7 @@ const awsAdoptSchema = z
       .optional()
       .describe('The role Key Insight assumes; must be the configured role name (stacks[].aws.role.name).'),
     scanningPolicyArn: pattern(
-      AWS_ARN_PATTERNS.policy,
+      ARN_PATTERNS.customerPolicy,
       'an IAM customer managed policy ARN such as arn:aws:iam::123456789012:policy/ki-dev-scanner-scanning',
       600,
     )
@@ -229,7 +240,7 @@ const accountSchema = z
     region: region()
       .optional()
       .describe("Region of this account's AWS provider. Default: stacks[].aws.region."),
-    assumeRoleArn: pattern(IAM_ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/deploy', 600)
+    assumeRoleArn: pattern(ARN_PATTERNS.role, 'an IAM role ARN such as arn:aws:iam::123456789012:role/deploy', 600)
       .optional()
       .describe('Role the deployment assumes in this account. Default: none; the credentials in the environment are used.'),
     adopt: z
@@ -244,7 +255,7 @@ const accountSchema = z
       ),
   })
   .superRefine((account, ctx) => {
-    if (account.assumeRoleArn !== undefined && accountOfRoleArn(account.assumeRoleArn) !== account.accountId) {
+    if (account.assumeRoleArn !== undefined && accountOfArn(account.assumeRoleArn) !== account.accountId) {
       ctx.addIssue({
         code: 'custom',
         path: ['assumeRoleArn'],
@@ -304,6 +315,8 @@ const organizationSchema = z
     'Onboard every account of an AWS Organization through a service-managed CloudFormation StackSet, deployed from the account of the credentials (management or delegated administrator). Default: none.',
   );
 
+const SERVICES_ALLOWED = `a list of at least one scanned service, each one of ${SCANNED_SERVICES.join(', ')}`;
+
 const awsSchema = z.strictObject({
   region: region().describe('Region of the AWS provider (IAM itself is global).'),
   accounts: z
@@ -333,7 +346,7 @@ const awsSchema = z.strictObject({
         .default(3600)
         .describe('Longest session Key Insight can request.'),
       permissionsBoundaryArn: pattern(
-        IAM_POLICY_ARN,
+        ARN_PATTERNS.managedPolicy,
         'an IAM managed policy ARN such as arn:aws:iam::123456789012:policy/boundary',
         600,
       )
@@ -366,13 +379,14 @@ const awsSchema = z.strictObject({
     .strictObject({
       services: z
         .array(z.enum(SCANNED_SERVICES, { error: `one of ${SCANNED_SERVICES.join(', ')}` }), {
-          error: 'a list of scanned services',
+          error: SERVICES_ALLOWED,
         })
+        .min(1, { error: `${SERVICES_ALLOWED} (with none, the role would scan nothing)` })
         .default([...SCANNED_SERVICES])
         .describe('Services Key Insight may read. Default: all of them.'),
       managedPolicyArns: z
         .array(
-          pattern(IAM_POLICY_ARN, 'an IAM managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess', 600),
+          pattern(ARN_PATTERNS.managedPolicy, 'an IAM managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess', 600),
           { error: 'a list of IAM managed policy ARNs' },
         )
         .max(10, { error: 'at most 10 managed policy ARNs (the IAM limit per role)' })
@@ -409,9 +423,15 @@ const backendSchema = z
             .refine((prefix) => !prefix.startsWith('/') && !prefix.endsWith('/'), {
               error: 'an S3 key prefix that neither starts nor ends with /',
             })
+            // S3 keeps "." and ".." in a key as they are, but an HTTP client may resolve them in a request's path
+            // (RFC 3986 dot-segment removal): the state would be read and written beside another team's, not where
+            // the prefix says. An empty segment (//) is a key no one means.
+            .refine((prefix) => !prefix.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(prefix), {
+              error: 'a relative path whose segments are neither empty (//) nor . or ..',
+            })
             .describe('Each stack\'s state is at <keyPrefix>/<stack>.tfstate.'),
           region: region().describe("The bucket's region."),
-          kmsKeyId: pattern(KMS_KEY, 'a KMS key ID, key ARN, alias/<name> or alias ARN', 600)
+          kmsKeyId: pattern(ARN_PATTERNS.kmsKey, 'a KMS key ID, key ARN, alias/<name> or alias ARN', 600)
             .optional()
             .describe('KMS key that encrypts the state. Default: the bucket\'s default encryption (SSE-S3).'),
           dynamodbTable: pattern(DYNAMODB_TABLE, 'a DynamoDB table name of 3 to 255 letters, digits, _ . -', 255)
@@ -517,6 +537,7 @@ const stackSchema = stackObject.superRefine((stack, ctx) => {
   }
   checkAdoption(stack, ctx);
   checkPolicies(stack, ctx);
+  checkPartitions(stack, ctx);
 });
 
 type StackInput = z.output<typeof stackObject>;
@@ -571,6 +592,45 @@ function checkPolicies(stack: StackInput, ctx: z.core.$RefinementCtx): void {
   };
   if (role.permissionsBoundaryArn !== undefined) refuse(['aws', 'role', 'permissionsBoundaryArn'], role.permissionsBoundaryArn, 'role.permissionsBoundaryName');
   scanning.managedPolicyArns.forEach((arn, index) => refuse(['aws', 'scanning', 'managedPolicyArns', index], arn, 'scanning.managedPolicyNames'));
+}
+
+/**
+ * Every ARN agrees with the partition of the region it is used in: an account's ARNs with the account's
+ * region, the role's policies with the region of each account the role is made in, the KMS key with the
+ * bucket's. Values of the wrong shape already have their message.
+ */
+function checkPartitions(stack: StackInput, ctx: z.core.$RefinementCtx): void {
+  const { region, role, scanning, accounts } = stack.aws;
+  const check = (path: PropertyKey[], arn: string | undefined, arnRegion: string, whose: string) => {
+    const message = arn === undefined ? undefined : partitionMismatch(arn, arnRegion, whose);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', path, message });
+  };
+  const environmentRegion = "the environment's region";
+  const accountRegions = (accounts ?? []).map((account) => ({
+    accountId: account.accountId,
+    region: account.region ?? region,
+    whose: `account ${account.accountId}'s region`,
+  }));
+  // Where the role a policy is attached to is made: a customer managed policy's own account (checkPolicies
+  // refuses it for the others), an AWS managed policy every account; one message, for the first that differs.
+  const checkRolePolicy = (path: PropertyKey[], arn: string) => {
+    const owner = accountOfArn(arn);
+    const where = accounts === undefined ? [{ region, whose: environmentRegion }] : accountRegions.filter((account) => owner === undefined || account.accountId === owner);
+    const message = where.map((place) => partitionMismatch(arn, place.region, place.whose)).find((found) => found !== undefined);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', path, message });
+  };
+  if (role.permissionsBoundaryArn !== undefined) checkRolePolicy(['aws', 'role', 'permissionsBoundaryArn'], role.permissionsBoundaryArn);
+  scanning.managedPolicyArns.forEach((arn, index) => checkRolePolicy(['aws', 'scanning', 'managedPolicyArns', index], arn));
+  check(['adopt', 'aws', 'oidcProviderArn'], stack.adopt?.aws?.oidcProviderArn, region, environmentRegion);
+  check(['adopt', 'aws', 'scanningPolicyArn'], stack.adopt?.aws?.scanningPolicyArn, region, environmentRegion);
+  (accounts ?? []).forEach((account, index) => {
+    const accountRegion = account.region ?? region;
+    const whose = `account ${account.accountId}'s region`;
+    check(['aws', 'accounts', index, 'assumeRoleArn'], account.assumeRoleArn, accountRegion, whose);
+    check(['aws', 'accounts', index, 'adopt', 'aws', 'oidcProviderArn'], account.adopt?.aws?.oidcProviderArn, accountRegion, whose);
+    check(['aws', 'accounts', index, 'adopt', 'aws', 'scanningPolicyArn'], account.adopt?.aws?.scanningPolicyArn, accountRegion, whose);
+  });
+  if (stack.backend.type === 's3') check(['backend', 'kmsKeyId'], stack.backend.kmsKeyId, stack.backend.region, "the bucket's region");
 }
 
 /** What an import needs that a single field cannot say: the IDs an import ID is built from, and names that match. */

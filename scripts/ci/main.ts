@@ -1,7 +1,8 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../../lib/config';
 import { DEFAULT_OUTPUTS_FILE } from '../../cli/args';
 import { UsageError } from '../../cli/usage-error';
+import { OutputFolderError } from '../../lib/output-folder';
 import { CiUsageError } from './ci-usage-error';
 
 export interface CiStreams {
@@ -27,13 +28,59 @@ Usage (run from the project root, after \`npx cdktf synth\` where a command read
 CDKTF_OUTDIR overrides the cdktf.out folder. Exit codes: 0 passed, 1 a check failed, 2 usage error.
 `;
 
+const COMMANDS = ['deploy-check', 'plan', 'drift', 'deployed-stacks', 'mask-secrets', 'verify-deployed', 'state-policy'] as const;
+
+/** The options a command takes: the ones that read the outputs file take --outputs-file, the others none. */
+function takesOutputsFile(command: string): boolean {
+  return command === 'mask-secrets' || command === 'verify-deployed';
+}
+
+/**
+ * The command's options, or a one-sentence CiUsageError: the commands take no positional arguments, and
+ * of parseArgs's own errors (several sentences, with a hint about `--`) only the first is kept.
+ */
+function parseCommandArgs(command: string, args: readonly string[]): { outputsFile: string; help: boolean } {
+  const options: NonNullable<ParseArgsConfig['options']> = {
+    help: { type: 'boolean', short: 'h' },
+    ...(takesOutputsFile(command) ? { 'outputs-file': { type: 'string' } } : {}),
+  };
+  const known = Object.keys(options).map((name) => `--${name}`).join(', ');
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true, tokens: true });
+  } catch (error) {
+    // The first sentence names the problem ("Unknown option '--x'", "Option '--outputs-file <value>' argument missing").
+    throw new CiUsageError(`${(error as Error).message.split('. ')[0]} (options: ${known})`);
+  }
+  if (parsed.positionals.length > 0) {
+    throw new CiUsageError(`takes no arguments, but was given ${parsed.positionals.map((value) => JSON.stringify(value)).join(', ')} (options: ${known})`);
+  }
+  const values = parsed.values as { help?: boolean; 'outputs-file'?: string };
+  const given = (parsed.tokens ?? []).filter((token) => token.kind === 'option' && token.name === 'outputs-file').length;
+  if (given > 1) throw new CiUsageError(`--outputs-file is given ${given} times, but takes one value`);
+  if (values['outputs-file'] !== undefined && values['outputs-file'].trim() === '') throw new CiUsageError('--outputs-file is empty, but must name a file');
+  return { outputsFile: values['outputs-file'] ?? DEFAULT_OUTPUTS_FILE, help: values.help ?? false };
+}
+
 /** Runs one invocation of `key-insight-ci` and returns its exit code. */
 export async function ciMain(argv: readonly string[], env: NodeJS.ProcessEnv, print: CiStreams): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    print.stdout(CI_HELP);
+    return 0;
+  }
+  if (command === undefined || !(COMMANDS as readonly string[]).includes(command)) {
+    const problem = command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`;
+    print.stderr(`key-insight-ci: ${problem}: use ${COMMANDS.join(' | ')} (key-insight-ci --help for more)\n`);
+    return 2;
+  }
   try {
-    const { values } = parseArgs({ args: rest, options: { 'outputs-file': { type: 'string' } }, strict: true, allowPositionals: false });
-    const outputsFile = values['outputs-file'] ?? DEFAULT_OUTPUTS_FILE;
-    switch (command) {
+    const { outputsFile, help } = parseCommandArgs(command, rest);
+    if (help) {
+      print.stdout(CI_HELP);
+      return 0;
+    }
+    switch (command as (typeof COMMANDS)[number]) {
       case 'deploy-check':
         return (require('./deploy-check') as typeof import('./deploy-check')).deployCheck(env, print);
       case 'plan':
@@ -48,19 +95,10 @@ export async function ciMain(argv: readonly string[], env: NodeJS.ProcessEnv, pr
         return await (require('./outputs-steps') as typeof import('./outputs-steps')).verifyDeployed(outputsFile, print);
       case 'state-policy':
         return (require('./state-policy') as typeof import('./state-policy')).statePolicyCommand(env, print);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        print.stdout(CI_HELP);
-        return command === undefined ? 2 : 0;
-      default:
-        print.stderr(`key-insight-ci: unknown command "${command}"\n${CI_HELP}`);
-        return 2;
     }
   } catch (error) {
-    if (error instanceof CiUsageError || error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      print.stderr(`key-insight-ci ${command}: ${(error as Error).message}\n`);
+    if (error instanceof CiUsageError || error instanceof UsageError || error instanceof ConfigError || error instanceof OutputFolderError) {
+      print.stderr(`key-insight-ci ${command}: ${error.message}\n`);
       return 2;
     }
     throw error;

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CiStreams } from './main';
+import { makeOutputFolder } from '../../lib/output-folder';
 import { ENVIRONMENT_DEPLOYED_VARIABLE } from '../../lib/plan-only';
 import { declaredVariables, matchStacks, outdirOf, secretStacks, stackPatterns, synthesizedStacks, type SynthesizedStack } from './synthesized-stacks';
 import { initArgs, runTerraform, terraformEnv, type TerraformResult } from './terraform';
@@ -23,12 +24,11 @@ const MISSING_REMOTE_STATE = 'Unable to find remote state';
  * never be applied. No other plan is given that variable. Exit 1 when a plan failed.
  */
 export async function planCommand(env: NodeJS.ProcessEnv, print: CiStreams): Promise<number> {
+  const planDir = makeOutputFolder('PLAN_DIR', env.PLAN_DIR || DEFAULT_PLAN_DIR);
   const outdir = outdirOf(env);
   const all = synthesizedStacks(outdir);
   const stacks = matchStacks(all, stackPatterns(env));
   const secrets = secretStacks(all);
-  const planDir = resolve(env.PLAN_DIR || DEFAULT_PLAN_DIR);
-  mkdirSync(planDir, { recursive: true });
   const token = nonEmpty(env.TF_PLAN_API_TOKEN);
   const awsRole = nonEmpty(env.AWS_PLAN_ROLE_ARN);
   const failed: string[] = [];

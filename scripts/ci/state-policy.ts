@@ -1,5 +1,5 @@
-import { partition } from '@aws-sdk/util-endpoints';
 import { configPath, loadConfig, type KeyInsightConfig } from '../../lib/config';
+import { partitionOfRegion } from '../../lib/aws-regions';
 import { cloudWorkspaceName, s3StateKey } from '../../lib/backend';
 import { secretStackName } from '../../lib/stack-names';
 import type { CiStreams } from './main';
@@ -11,7 +11,7 @@ export const DENY_SECRET_STATE_SID = 'DenyReadingClientSecretState';
 
 /** The ARN of one S3 object, in the partition of the bucket's region. */
 export function s3ObjectArn(region: string, bucket: string, key: string): string {
-  return `arn:${(partition(region) as { name: string }).name}:s3:::${bucket}/${key}`;
+  return `arn:${partitionOfRegion(region)}:s3:::${bucket}/${key}`;
 }
 
 /**

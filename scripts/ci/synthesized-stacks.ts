@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { secretStackName } from '../../lib/stack-names';
 import { CiUsageError } from './ci-usage-error';
@@ -8,7 +8,11 @@ const minimatch = require('minimatch') as (name: string, pattern: string) => boo
 
 /** Where cdktf.json tells `cdktf synth` to write; CDKTF_OUTDIR overrides it, as for scripts/app.cjs. */
 export function outdirOf(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
-  return resolve(cwd, env.CDKTF_OUTDIR || 'cdktf.out');
+  const outdir = resolve(cwd, env.CDKTF_OUTDIR || 'cdktf.out');
+  if (existsSync(outdir) && !statSync(outdir).isDirectory()) {
+    throw new CiUsageError(`CDKTF_OUTDIR is ${JSON.stringify(env.CDKTF_OUTDIR ?? 'cdktf.out')}, but must name the folder \`npx cdktf synth\` writes: ${outdir} is not a folder`);
+  }
+  return outdir;
 }
 
 /**
@@ -40,13 +44,18 @@ export function synthesizedStacks(outdir: string): SynthesizedStack[] {
   if (!existsSync(manifestFile)) {
     throw new CiUsageError(`${manifestFile} does not exist: run \`npx cdktf synth\` (or \`npm run synth\`) first`);
   }
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
-    stacks: Record<string, { name: string; workingDirectory: string; synthesizedStackPath: string; dependencies?: string[] }>;
-  };
-  return Object.values(manifest.stacks).map((stack) => {
-    const terraform = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8')).terraform ?? {};
-    return { name: stack.name, dir: join(outdir, stack.workingDirectory), state: stateLocation(terraform), dependencies: stack.dependencies ?? [] };
-  });
+  try {
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+      stacks: Record<string, { name: string; workingDirectory: string; synthesizedStackPath: string; dependencies?: string[] }>;
+    };
+    return Object.values(manifest.stacks).map((stack) => {
+      const terraform = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8')).terraform ?? {};
+      return { name: stack.name, dir: join(outdir, stack.workingDirectory), state: stateLocation(terraform), dependencies: stack.dependencies ?? [] };
+    });
+  } catch (error) {
+    // A folder cdktf did not write, or one a synth left half-written: what it holds is no input to trust.
+    throw new CiUsageError(`${outdir} does not hold a synth that can be read (${(error as Error).message}): run \`npx cdktf synth\` (or \`npm run synth\`) again`);
+  }
 }
 
 function stateLocation(terraform: { cloud?: any; backend?: Record<string, any> }): StateLocation {

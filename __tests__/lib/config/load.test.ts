@@ -113,6 +113,10 @@ describe('the configuration file', () => {
     expect({ stdout: run.stdout, stderr: run.stderr }).toEqual({ stdout: expected, stderr: '' });
   });
 
+  it('gives a file that opens but fails to read (/proc/self/mem: EIO at offset 0) one sentence', () => {
+    expect(() => loadConfig('/proc/self/mem')).toThrow(new ConfigError('Cannot read the configuration file /proc/self/mem: i/o error.'));
+  });
+
   it('names the file in validation errors', () => {
     const invalid = join(dir, 'invalid.json');
     writeFileSync(invalid, JSON.stringify({ stacks: [] }));

@@ -350,3 +350,65 @@ describe('characters a reader cannot see', () => {
     expect(stack.okta.app.label).toBe('Clé Key Insight');
   });
 });
+
+describe('S3 key prefix', () => {
+  const backend = (keyPrefix: string) => ({ type: 's3', bucket: 'acme-state', keyPrefix, region: 'eu-west-1' });
+  const segments = 'but must be a relative path whose segments are neither empty (//) nor . or ..';
+
+  it.each(['key-insight', 'teams/platform/key-insight', 'ki.v2/state'])('accepts the relative key prefix %s', (keyPrefix) => {
+    expect(parseConfig(configWith(withValue(minimalStack(), 'backend', backend(keyPrefix)))).stacks[0].backend).toEqual(backend(keyPrefix));
+  });
+
+  it.each(['../other-team', 'ki/../../other-team', 'ki/..', '..', './ki', 'ki/./state', 'ki//state'])('refuses %j, which leaves or hides the folder it seems to name', (keyPrefix) => {
+    expect(refusalOf('backend', backend(keyPrefix))).toBe(
+      `Invalid configuration in test.json (1 problem):\n  - stacks[0].backend.keyPrefix is ${JSON.stringify(keyPrefix)}, ${segments}`,
+    );
+  });
+
+  it('refuses a leading slash with its own reason', () => {
+    expect(refusalOf('backend', backend('/ki'))).toBe(
+      'Invalid configuration in test.json (1 problem):\n  - stacks[0].backend.keyPrefix is "/ki", but must be an S3 key prefix that neither starts nor ends with /',
+    );
+  });
+});
+
+describe('scanned services', () => {
+  it('refuses an empty list, which would make a role that scans nothing', () => {
+    expect(refusalOf('aws.scanning.services', [])).toBe(
+      'Invalid configuration in test.json (1 problem):\n' +
+        '  - stacks[0].aws.scanning.services is [], but must be a list of at least one scanned service, each one of kms, acm, s3, ebs, efs, eks, rds, dynamodb, redshift (with none, the role would scan nothing)',
+    );
+  });
+
+  it('accepts one service', () => {
+    expect(parseConfig(configWith(withValue(minimalStack(), 'aws.scanning.services', ['kms']))).stacks[0].aws.scanning.services).toEqual(['kms']);
+  });
+});
+
+describe('audience characters', () => {
+  const allowed = 'but must be a URI with a scheme (for example api://fortanix-key-insight), 1 to 255 characters, no spaces, quotes, ${ or %{';
+
+  it('refuses a Cyrillic letter that looks like a Latin one and names it', () => {
+    // The "е" is U+0435, CYRILLIC SMALL LETTER IE.
+    expect(refusalOf('okta.authorizationServer.audience', 'api://key-insight-t\u0435st')).toBe(
+      'Invalid configuration in test.json (1 problem):\n' +
+        `  - stacks[0].okta.authorizationServer.audience is "api://key-insight-t\\u0435st", ${allowed}, and ASCII only, as RFC 3986 requires of a URI (it holds U+0435)`,
+    );
+  });
+
+  it('names a character beyond the Basic Multilingual Plane by its code point', () => {
+    expect(refusalOf('okta.authorizationServer.audience', 'api://\u{1d5ba}')).toContain('(it holds U+1D5BA)');
+  });
+
+  it('names an invisible character once, as invisible', () => {
+    expect(refusalOf('okta.authorizationServer.audience', 'api://key\u200binsight')).toBe(
+      'Invalid configuration in test.json (1 problem):\n' +
+        `  - stacks[0].okta.authorizationServer.audience is "api://key\\u200binsight", ${allowed}, and free of invisible characters (it holds U+200B, an invisible format character)`,
+    );
+  });
+
+  it("accepts every printable ASCII character a URI's path and query use", () => {
+    const audience = "https://key-insight.example.com:8443/a_b~c/d?e=f&g=h#i!$'()*+,;@[]";
+    expect(parseConfig(configWith(withValue(minimalStack(), 'okta.authorizationServer.audience', audience))).stacks[0].okta.authorizationServer.audience).toBe(audience);
+  });
+});
