@@ -1,7 +1,7 @@
 import { App } from 'cdktf';
 import { ConfigError, configPath, loadConfig } from './lib/config';
 import { ENVIRONMENT_DEPLOYED_VARIABLE, PLAN_ONLY_VARIABLE } from './lib/plan-only';
-import { WARNING_IDS } from './lib/review/rules';
+import { ACKNOWLEDGEABLE_IDS } from './lib/review/rules';
 import { SynthRefusal, synthesize, synthOptionsFromEnvironment } from './lib/synthesize';
 
 try {
@@ -9,7 +9,7 @@ try {
   const path = configPath();
   // Read before the App exists: the App creates the output folder, and a refused file writes nothing.
   // Its acknowledgements are checked in the same run, so that one message lists every problem.
-  const config = loadConfig(path, WARNING_IDS);
+  const config = loadConfig(path, ACKNOWLEDGEABLE_IDS);
   // Without stack traces, a warning's annotation in manifest.json holds no path of this machine.
   // synthesize() runs the constructs' validations before writing anything, so the App need not again.
   const warnings = synthesize(new App({ stackTraces: false, skipValidation: true }), config, path, options);
