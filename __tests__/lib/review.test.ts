@@ -371,6 +371,16 @@ describe('KI-SCAN-READS-DATA (error, acknowledgeable)', () => {
     expect([finding.id, finding.where]).toEqual(['KI-SCAN-READS-DATA', ['ki-test/Aws/Role/managed_policy_arns (arn:aws-us-gov:iam::aws:policy/AmazonDynamoDBReadOnlyAccess)']]);
   });
 
+  it('refuses the synth while it is not acknowledged', () => {
+    const stack = withValue(minimalStack(), 'aws.scanning', { managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'] });
+    expect(() => synthesize(Testing.app(), parseConfig(configWith(stack)))).toThrow(
+      'The security review refused the synth:\n  - [KI-SCAN-READS-DATA] ki-test: a policy of the role allows an action, or the role has an AWS managed policy, that reads data ' +
+        '(object or item contents, secret or parameter values, log events, snapshot blocks, decryption) ' +
+        '(ki-test/Aws/ManagedPolicyAttachment0 (arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess)). ' +
+        'Fix: remove the action or the policy; where Key Insight truly needs it, acknowledge KI-SCAN-READS-DATA with the reason.',
+    );
+  });
+
   it('can be acknowledged with a reason, which leaves the extra-policy warning', () => {
     const stack = {
       ...withValue(minimalStack(), 'aws.scanning', { managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }),
