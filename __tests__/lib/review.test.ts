@@ -302,6 +302,11 @@ describe('KI-SCAN-READONLY (error)', () => {
     expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', ['ki-test/Aws/Inline (iam:PassRole)']]);
   });
 
+  it('fails an action that is not of the form service:Action, without looking it up', () => {
+    const [finding] = findings(undefined, withScanningActions('../../package:json', 'kms'));
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', ['ki-test/Aws/ScanningPolicy (../../package:json, kms)']]);
+  });
+
   it("fails a write action in the role's own inline_policy block", () => {
     const change: Change = ({ environment }) =>
       environment.aws!.role.addOverride('inline_policy', [{ name: 'more', policy: allowing('ec2:DeleteVolume') }]);

@@ -55,9 +55,10 @@ function sortAction(pattern: string, sorted: { readingData: string[]; notReadOnl
   }
   const data = covered.filter(readsData);
   const others = covered.filter((action) => !readsData(action));
+  // Only a well-formed name is looked up: the service part names a file of the package.
   const levels = others.map((action) => {
-    const [service, name] = action.split(':');
-    return accessLevel(service, name);
+    const match = /^([a-z0-9-]+):([A-Za-z0-9]+)$/.exec(action);
+    return match ? accessLevel(match[1], match[2]) : undefined;
   });
   if (data.length > 0) sorted.readingData.push(shown(pattern, data));
   if (covered.length === 0 || levels.some((level) => level === undefined || !READ_ONLY_ACCESS_LEVELS.includes(level))) {
