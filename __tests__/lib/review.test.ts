@@ -335,12 +335,12 @@ describe('KI-SCAN-READS-DATA (error, acknowledgeable)', () => {
   );
 
   it('fails a wildcard that covers data reads, naming the first of them and how many more', () => {
-    const result = findings(undefined, withScanningActions('dynamodb:*', 'secretsmanager:Get*'));
+    const result = findings(undefined, withScanningActions('dynamodb:*', 'secretsmanager:Get*', 's3:Get*'));
     expect(result.map((finding) => finding.id)).toEqual(['KI-SCAN-READONLY', 'KI-SCAN-READS-DATA', 'KI-SCAN-UNLISTED']);
     const finding = result[1];
     expect([finding.id, finding.where]).toEqual([
       'KI-SCAN-READS-DATA',
-      ['ki-test/Aws/ScanningPolicy (dynamodb:* [dynamodb:BatchGetItem and 6 more], secretsmanager:Get* [secretsmanager:GetSecretValue])'],
+      ['ki-test/Aws/ScanningPolicy (dynamodb:* [dynamodb:BatchGetItem and 6 more], secretsmanager:Get* [secretsmanager:GetSecretValue], s3:Get* [s3:GetObject and 15 more])'],
     ]);
   });
 
