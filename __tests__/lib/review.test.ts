@@ -1,12 +1,14 @@
 import { Testing, TerraformStack } from 'cdktf';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsOidcTrust } from '../../lib/aws-oidc-trust';
 import { ConfigError, parseConfig } from '../../lib/config';
 import { addEnvironments } from '../../lib/key-insight-app';
 import { AwsAccountStack, KeyInsightStack } from '../../lib/key-insight-stack';
 import { formatFinding, reviewApp } from '../../lib/review';
 import { synthesize } from '../../lib/synthesize';
-import { RULES, WARNING_IDS } from '../../lib/review/rules';
+import { ACKNOWLEDGEABLE_IDS, RULES } from '../../lib/review/rules';
 import { trustConditions } from '../../lib/review/rules/trust-conditions';
 import { configWith, minimalStack, withValue } from '../helpers/config';
 import { organizationStack, templateOf } from '../helpers/organization';
@@ -151,7 +153,8 @@ describe('KI-TRUST-CONDITIONS (error)', () => {
       environment,
       environments: [environment],
       resources: [{ type: 'aws_iam_role', path: trust.role.node.path, attributes: { assume_role_policy: JSON.stringify(trust.trustPolicy) } }],
-      trusts: [{ rolePath: trust.role.node.path, ...trust.trustConditions }],
+      trusts: [{ rolePath: trust.role.node.path, providerPath: trust.oidcProvider.node.path, ...trust.trustConditions }],
+      resolve: (value: string) => value,
     };
     expect(trust.trustConditions.keyPrefix).toBe('dev-1.okta.com/oauth2/aus1');
     expect(trustConditions.check(reviewed)).toEqual([]);
@@ -173,8 +176,42 @@ describe('KI-TRUST-WILDCARD (error)', () => {
     expect(idsOf(undefined, change)).toEqual(['KI-TRUST-CONDITIONS', 'KI-TRUST-WILDCARD']);
   });
 
+  it.each(['StringEqualsIgnoreCase', 'StringEqualsIfExists', 'StringEqualsIgnoreCaseIfExists', 'ForAnyValue:StringEquals', 'ForAllValues:StringEquals', 'StringNotEquals'])(
+    'fails a %s test of the subject, beside the exact StringEquals tests',
+    (operator) => {
+      const change: Change = ({ environment }) =>
+        rewriteTrust(environment, (policy) => {
+          const conditions = policy.Statement[0].Condition;
+          const subject = Object.keys(conditions.StringEquals).find((key) => key.endsWith(':sub'))!;
+          conditions[operator] = { [subject]: conditions.StringEquals[subject] };
+        });
+      expect(idsOf(undefined, change)).toEqual(['KI-TRUST-WILDCARD']);
+    },
+  );
+
+  it('names the operators it refuses in one line', () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        const conditions = policy.Statement[0].Condition;
+        conditions.StringEqualsIgnoreCase = conditions.StringEquals;
+      });
+    expect(findings(undefined, change).map(formatFinding)).toEqual([
+      '[KI-TRUST-WILDCARD] ki-test: the role trust has a wildcard (* or ?) in its :aud or :sub condition, or tests one with another operator than StringEquals ' +
+        '(StringLike, StringEqualsIgnoreCase, ...IfExists, ForAnyValue:, ForAllValues:) (ki-test/Aws/Role). ' +
+        'Fix: use an audience and client ID without * or ?, compared with StringEquals.',
+    ]);
+  });
+
   it('passes an exact audience and client', () => {
     expect(idsOf(withValue(minimalStack(), 'okta.authorizationServer.audience', 'api://key-insight'))).toEqual([]);
+  });
+
+  it('passes another StringEquals test beside the trust, on a key that is not :aud or :sub', () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        policy.Statement[0].Condition.StringEqualsIgnoreCase = { 'aws:RequestedRegion': 'eu-west-1' };
+      });
+    expect(idsOf(undefined, change)).toEqual([]);
   });
 });
 
@@ -195,21 +232,55 @@ describe('KI-TRUST-PRINCIPAL (error)', () => {
     expect(idsOf(undefined, change)).toEqual(['KI-TRUST-PRINCIPAL']);
   });
 
+  it("fails a trust whose Federated principal is another account's OIDC provider, naming it", () => {
+    const change: Change = ({ environment }) =>
+      rewriteTrust(environment, (policy) => {
+        policy.Statement[0].Principal = { Federated: 'arn:aws:iam::123456789012:oidc-provider/dev-000.okta.com/oauth2/default' };
+      });
+    const [finding] = findings(undefined, change);
+    expect([finding.id, finding.where]).toEqual([
+      'KI-TRUST-PRINCIPAL',
+      ['ki-test/Aws/Role (Federated is "arn:aws:iam::123456789012:oidc-provider/dev-000.okta.com/oauth2/default", not the OIDC provider made beside the role)'],
+    ]);
+  });
+
+  it('fails a trust whose Federated principal is another OIDC provider of the same stack', () => {
+    const change: Change = ({ environment }) => {
+      const other = new IamOpenidConnectProvider(environment, 'OtherProvider', { url: 'https://other.example.com', clientIdList: ['api://key-insight-test'] });
+      rewriteTrust(environment, (policy) => {
+        policy.Statement[0].Principal = { Federated: other.arn };
+      });
+    };
+    const [finding] = findings(undefined, change);
+    expect([finding.id, finding.where]).toEqual([
+      'KI-TRUST-PRINCIPAL',
+      ['ki-test/Aws/Role (Federated is "${aws_iam_openid_connect_provider.OtherProvider.arn}", not the OIDC provider made beside the role)'],
+    ]);
+  });
+
   it('passes the federated web-identity trust', () => {
     expect(idsOf()).not.toContain('KI-TRUST-PRINCIPAL');
   });
+
+  it('passes the trust of every account stack, each naming its own provider', () => {
+    expect(idsOf(withValue(minimalStack(), 'aws.accounts', [{ accountId: '111111111111' }]))).toEqual([]);
+  });
 });
 
+/** Adds actions to the scanning policy as an override would, after the construct wrote it. */
+const withScanningActions =
+  (...actions: string[]): Change =>
+  ({ environment }) => {
+    const document = structuredClone(environment.aws!.scanningPolicyDocument) as any;
+    document.Statement[0].Action.push(...actions);
+    environment.aws!.scanningPolicy.addOverride('policy', JSON.stringify(document));
+  };
+const allowing = (...actions: string[]) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] });
+
 describe('KI-SCAN-READONLY (error)', () => {
-  it('fails a scanning policy that can decrypt', () => {
-    const change: Change = ({ environment }) => {
-      const document = structuredClone(environment.aws!.scanningPolicyDocument) as any;
-      document.Statement[0].Action.push('kms:Decrypt');
-      environment.aws!.scanningPolicy.addOverride('policy', JSON.stringify(document));
-    };
-    const [finding] = findings(undefined, change);
-    expect(finding.id).toBe('KI-SCAN-READONLY');
-    expect(finding.where).toEqual(['ki-test/Aws/ScanningPolicy (kms:Decrypt)']);
+  it('fails a scanning policy that can write', () => {
+    const [finding] = findings(undefined, withScanningActions('kms:ScheduleKeyDeletion'));
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', ['ki-test/Aws/ScanningPolicy (kms:ScheduleKeyDeletion)']]);
   });
 
   it('fails a policy with an action AWS does not have, although its name looks read-only', () => {
@@ -223,8 +294,144 @@ describe('KI-SCAN-READONLY (error)', () => {
     expect(finding.where).toEqual(['ki-test/Aws/ScanningPolicy (kms:ListEverything, sts:GetFederationToken)']);
   });
 
+  it('fails an inline aws_iam_role_policy of the role that can write', () => {
+    const change: Change = ({ environment }) => {
+      new IamRolePolicy(environment.aws!, 'Inline', { role: environment.aws!.role.name, policy: allowing('iam:PassRole') });
+    };
+    const [finding] = findings(undefined, change);
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', ['ki-test/Aws/Inline (iam:PassRole)']]);
+  });
+
+  it('fails an action that is not of the form service:Action, without looking it up', () => {
+    const [finding] = findings(undefined, withScanningActions('../../package:json', 'kms'));
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', ['ki-test/Aws/ScanningPolicy (../../package:json, kms)']]);
+  });
+
+  it("fails a write action in the role's own inline_policy block", () => {
+    const change: Change = ({ environment }) =>
+      environment.aws!.role.addOverride('inline_policy', [{ name: 'more', policy: allowing('ec2:DeleteVolume') }]);
+    const [finding] = findings(undefined, change);
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', ['ki-test/Aws/Role/inline_policy[0] (ec2:DeleteVolume)']]);
+  });
+
+  it('fails a wildcard whose actions include a write, not one whose actions are all List or Read, and a wildcard over services', () => {
+    const [finding] = findings(undefined, withScanningActions('kms:Create*', 'kms:List*'));
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', ['ki-test/Aws/ScanningPolicy (kms:Create*)']]);
+    expect(idsOf(undefined, withScanningActions('*:Describe*'))).toEqual(['KI-SCAN-READONLY']);
+  });
+
   it('passes the read-only scanning policy of every service', () => {
     expect(idsOf()).not.toContain('KI-SCAN-READONLY');
+  });
+});
+
+describe('KI-SCAN-READS-DATA (error, acknowledgeable)', () => {
+  it.each(['dynamodb:Scan', 'dynamodb:GetItem', 'ebs:GetSnapshotBlock', 'secretsmanager:BatchGetSecretValue', 'ec2:GetPasswordData', 'logs:GetLogEvents', 'kms:Decrypt'])(
+    'fails a scanning policy that allows %s, and nothing else does',
+    (action) => {
+      const result = findings(undefined, withScanningActions(action));
+      expect(result.map((finding) => [finding.id, finding.level, finding.where])).toEqual([['KI-SCAN-READS-DATA', 'error', [`ki-test/Aws/ScanningPolicy (${action})`]]]);
+    },
+  );
+
+  it('fails a wildcard that covers data reads, naming the first of them and how many more', () => {
+    const result = findings(undefined, withScanningActions('dynamodb:*', 'secretsmanager:Get*', 's3:Get*'));
+    expect(result.map((finding) => finding.id)).toEqual(['KI-SCAN-READONLY', 'KI-SCAN-READS-DATA', 'KI-SCAN-UNLISTED']);
+    const finding = result[1];
+    expect([finding.id, finding.where]).toEqual([
+      'KI-SCAN-READS-DATA',
+      ['ki-test/Aws/ScanningPolicy (dynamodb:* [dynamodb:BatchGetItem and 6 more], secretsmanager:Get* [secretsmanager:GetSecretValue], s3:Get* [s3:GetObject and 15 more])'],
+    ]);
+  });
+
+  it('fails a wildcard over services that covers data reads, although it is not expanded', () => {
+    const result = findings(undefined, withScanningActions('*'));
+    expect(result.map((finding) => finding.id)).toEqual(['KI-SCAN-READONLY', 'KI-SCAN-READS-DATA']);
+    expect(result[1].where).toEqual([expect.stringMatching(/^ki-test\/Aws\/ScanningPolicy \(\* \[acm:ExportCertificate and \d+ more\]\)$/)]);
+  });
+
+  it('fails an inline aws_iam_role_policy of the role that reads objects', () => {
+    const change: Change = ({ environment }) => {
+      new IamRolePolicy(environment.aws!, 'Inline', { role: environment.aws!.role.name, policy: allowing('s3:GetObject') });
+    };
+    const [finding] = findings(undefined, change);
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READS-DATA', ['ki-test/Aws/Inline (s3:GetObject)']]);
+  });
+
+  it('fails the AWS managed policy ReadOnlyAccess, in one line with the ID, the place and the fix', () => {
+    const stack = withValue(minimalStack(), 'aws.scanning', { managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] });
+    const reading = findings(stack).find((finding) => finding.id === 'KI-SCAN-READS-DATA')!;
+    expect(formatFinding(reading)).toBe(
+      '[KI-SCAN-READS-DATA] ki-test: a policy of the role allows an action, or the role has an AWS managed policy, that reads data ' +
+        '(object or item contents, secret or parameter values, log events, snapshot blocks, decryption) ' +
+        '(ki-test/Aws/ManagedPolicyAttachment0 (arn:aws:iam::aws:policy/ReadOnlyAccess)). ' +
+        'Fix: remove the action or the policy; where Key Insight truly needs it, acknowledge KI-SCAN-READS-DATA with the reason.',
+    );
+  });
+
+  it('fails a data-reading AWS managed policy given in managed_policy_arns of the role', () => {
+    const change: Change = ({ environment }) =>
+      environment.aws!.role.addOverride('managed_policy_arns', ['arn:aws-us-gov:iam::aws:policy/AmazonDynamoDBReadOnlyAccess']);
+    const [finding] = findings(undefined, change);
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READS-DATA', ['ki-test/Aws/Role/managed_policy_arns (arn:aws-us-gov:iam::aws:policy/AmazonDynamoDBReadOnlyAccess)']]);
+  });
+
+  it('refuses the synth while it is not acknowledged', () => {
+    const stack = withValue(minimalStack(), 'aws.scanning', { managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'] });
+    expect(() => synthesize(Testing.app(), parseConfig(configWith(stack)))).toThrow(
+      'The security review refused the synth:\n  - [KI-SCAN-READS-DATA] ki-test: a policy of the role allows an action, or the role has an AWS managed policy, that reads data ' +
+        '(object or item contents, secret or parameter values, log events, snapshot blocks, decryption) ' +
+        '(ki-test/Aws/ManagedPolicyAttachment0 (arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess)). ' +
+        'Fix: remove the action or the policy; where Key Insight truly needs it, acknowledge KI-SCAN-READS-DATA with the reason.',
+    );
+  });
+
+  it('can be acknowledged with a reason, which leaves the extra-policy warning', () => {
+    const stack = {
+      ...withValue(minimalStack(), 'aws.scanning', { managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }),
+      acknowledge: [{ id: 'KI-SCAN-READS-DATA', reason: 'Key Insight reads the contents of the audit bucket' }],
+    };
+    expect(() => parseConfig(configWith(stack), 'test.json', ACKNOWLEDGEABLE_IDS)).not.toThrow();
+    expect(idsOf(stack)).toEqual(['KI-EXTRA-POLICIES']);
+  });
+
+  it('is quiet about a managed policy that is not known to read data, and about the scanning policy', () => {
+    expect(idsOf(withValue(minimalStack(), 'aws.scanning', { managedPolicyArns: ['arn:aws:iam::aws:policy/SecurityAudit'] }))).toEqual(['KI-EXTRA-POLICIES']);
+    expect(idsOf()).toEqual([]);
+  });
+});
+
+describe('KI-SCAN-UNLISTED (warning)', () => {
+  it("warns about a Read action that is not one of the project's scanning actions, naming it", () => {
+    const [finding] = findings(undefined, withScanningActions('kms:DescribeCustomKeyStores', 'acm:SearchCertificates'));
+    expect([finding.id, finding.level, finding.where]).toEqual([
+      'KI-SCAN-UNLISTED',
+      'warning',
+      ['ki-test/Aws/ScanningPolicy (kms:DescribeCustomKeyStores, acm:SearchCertificates)'],
+    ]);
+  });
+
+  it('warns about a read-only wildcard for the actions it covers beyond the scanning actions', () => {
+    const [finding] = findings(undefined, withScanningActions('kms:Describe*'));
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-UNLISTED', ['ki-test/Aws/ScanningPolicy (kms:Describe* [kms:DescribeCustomKeyStores])']]);
+  });
+
+  it('warns about an unlisted action of an inline role policy', () => {
+    const change: Change = ({ environment }) => {
+      new IamRolePolicy(environment.aws!, 'Inline', { role: environment.aws!.role.name, policy: allowing('iam:ListRoles') });
+    };
+    const [finding] = findings(undefined, change);
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-UNLISTED', ['ki-test/Aws/Inline (iam:ListRoles)']]);
+  });
+
+  it('is quiet about a scanning action of a service the environment does not scan, and about a wildcard that covers only scanning actions', () => {
+    expect(idsOf(withValue(minimalStack(), 'aws.scanning.services', ['kms']), withScanningActions('acm:ListCertificates'))).toEqual([]);
+    expect(idsOf(undefined, withScanningActions('eks:ListClusters', 'kms:DescribeK*'))).toEqual([]);
+  });
+
+  it('can be acknowledged', () => {
+    const stack = { ...minimalStack(), acknowledge: [{ id: 'KI-SCAN-UNLISTED', reason: 'kms:DescribeCustomKeyStores names CloudHSM clusters only' }] };
+    expect(idsOf(stack, withScanningActions('kms:DescribeCustomKeyStores'))).toEqual([]);
   });
 });
 
@@ -322,10 +529,10 @@ describe('KI-STATE-LOCAL-ACCOUNTS (warning)', () => {
 
 describe('KI-EXTRA-POLICIES (warning)', () => {
   it('warns about managed policies beyond the scanning policy', () => {
-    const stack = withValue(minimalStack(), 'aws.scanning', { managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] });
+    const stack = withValue(minimalStack(), 'aws.scanning', { managedPolicyArns: ['arn:aws:iam::aws:policy/SecurityAudit'] });
     const [finding] = findings(stack);
     expect(finding.id).toBe('KI-EXTRA-POLICIES');
-    expect(finding.where).toEqual(['ki-test/Aws/ManagedPolicyAttachment0 (arn:aws:iam::aws:policy/ReadOnlyAccess)']);
+    expect(finding.where).toEqual(['ki-test/Aws/ManagedPolicyAttachment0 (arn:aws:iam::aws:policy/SecurityAudit)']);
   });
 
   it('is quiet with the scanning policy alone', () => {
@@ -383,7 +590,18 @@ describe('inside the member-account template of an organization environment', ()
       policy.Statement[0].Principal.AWS = '*';
     });
     const [finding] = findings(organizationStack(), change);
-    expect([finding.id, finding.where]).toEqual(['KI-TRUST-PRINCIPAL', [TEMPLATE_ROLE]]);
+    expect([finding.id, finding.where]).toEqual(['KI-TRUST-PRINCIPAL', [`${TEMPLATE_ROLE} (the principal is not Federated alone)`]]);
+  });
+
+  it("fails a template trust that names another OIDC provider than the template's own (KI-TRUST-PRINCIPAL)", () => {
+    const change = rewriteTrust((policy) => {
+      policy.Statement[0].Principal.Federated = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/other.example.com';
+    });
+    const [finding] = findings(organizationStack(), change);
+    expect([finding.id, finding.where]).toEqual([
+      'KI-TRUST-PRINCIPAL',
+      [`${TEMPLATE_ROLE} (Federated is "arn:\${AWS::Partition}:iam::\${AWS::AccountId}:oidc-provider/other.example.com", not the OIDC provider made beside the role)`],
+    ]);
   });
 
   it('fails a wildcard audience in the management role and in the template role (KI-TRUST-WILDCARD)', () => {
@@ -392,22 +610,50 @@ describe('inside the member-account template of an organization environment', ()
     expect([finding.id, finding.where]).toEqual(['KI-TRUST-WILDCARD', ['ki-test/Aws/Role', TEMPLATE_ROLE]]);
   });
 
-  it('fails a template scanning policy that can decrypt (KI-SCAN-READONLY)', () => {
+  it('fails a template scanning policy that can decrypt (KI-SCAN-READS-DATA)', () => {
     const change = rewriteTemplate((template) => {
       template.Resources.ScanningPolicy.Properties.PolicyDocument.Statement[0].Action.push('kms:Decrypt');
     });
     const [finding] = findings(organizationStack(), change);
-    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', ['ki-test/Organization/StackSet/template/ScanningPolicy (kms:Decrypt)']]);
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READS-DATA', ['ki-test/Organization/StackSet/template/ScanningPolicy (kms:Decrypt)']]);
   });
 
-  it('fails an inline policy added to the template role (KI-SCAN-READONLY)', () => {
+  it('fails a template scanning policy that can write (KI-SCAN-READONLY)', () => {
+    const change = rewriteTemplate((template) => {
+      template.Resources.ScanningPolicy.Properties.PolicyDocument.Statement[0].Action.push('kms:PutKeyPolicy');
+    });
+    const [finding] = findings(organizationStack(), change);
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', ['ki-test/Organization/StackSet/template/ScanningPolicy (kms:PutKeyPolicy)']]);
+  });
+
+  it('warns about an unlisted action of an AWS::IAM::RolePolicy in the template (KI-SCAN-UNLISTED)', () => {
+    const change = rewriteTemplate((template) => {
+      template.Resources.MorePolicy = {
+        Type: 'AWS::IAM::RolePolicy',
+        Properties: { PolicyName: 'more', RoleName: { Ref: 'ScannerRole' }, PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*' }] } },
+      };
+    });
+    const [finding] = findings(organizationStack(), change);
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-UNLISTED', ['ki-test/Organization/StackSet/template/MorePolicy (iam:ListRoles)']]);
+  });
+
+  it('fails an AWS managed policy that reads data on the management role and the template role (KI-SCAN-READS-DATA)', () => {
+    const stack = withValue(organizationStack(), 'aws.scanning.managedPolicyArns', ['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    const reading = findings(stack).find((finding) => finding.id === 'KI-SCAN-READS-DATA')!;
+    expect(reading.where).toEqual([
+      'ki-test/Aws/ManagedPolicyAttachment0 (arn:aws:iam::aws:policy/ReadOnlyAccess)',
+      `${TEMPLATE_ROLE}/ManagedPolicyArns[0] (arn:aws:iam::aws:policy/ReadOnlyAccess)`,
+    ]);
+  });
+
+  it('fails an inline policy added to the template role (KI-SCAN-READS-DATA)', () => {
     const change = rewriteTemplate((template) => {
       template.Resources.ScannerRole.Properties.Policies = [
         { PolicyName: 'more', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } },
       ];
     });
     const [finding] = findings(organizationStack(), change);
-    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READONLY', [`${TEMPLATE_ROLE}/Policies[0] (s3:GetObject)`]]);
+    expect([finding.id, finding.where]).toEqual(['KI-SCAN-READS-DATA', [`${TEMPLATE_ROLE}/Policies[0] (s3:GetObject)`]]);
   });
 
   it("fails a template provider whose client IDs lack the server's audience (KI-OIDC-AUDIENCE)", () => {
@@ -434,13 +680,13 @@ describe('inside the member-account template of an organization environment', ()
   });
 
   it('warns about extra managed policies on the template role (KI-EXTRA-POLICIES)', () => {
-    const stack = withValue(organizationStack(), 'aws.scanning.managedPolicyArns', ['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    const stack = withValue(organizationStack(), 'aws.scanning.managedPolicyArns', ['arn:aws:iam::aws:policy/SecurityAudit']);
     const [finding] = findings(stack);
     expect([finding.id, finding.where]).toEqual([
       'KI-EXTRA-POLICIES',
       [
-        'ki-test/Aws/ManagedPolicyAttachment0 (arn:aws:iam::aws:policy/ReadOnlyAccess)',
-        `${TEMPLATE_ROLE}/ManagedPolicyArns[0] (arn:aws:iam::aws:policy/ReadOnlyAccess)`,
+        'ki-test/Aws/ManagedPolicyAttachment0 (arn:aws:iam::aws:policy/SecurityAudit)',
+        `${TEMPLATE_ROLE}/ManagedPolicyArns[0] (arn:aws:iam::aws:policy/SecurityAudit)`,
       ],
     ]);
   });
@@ -528,7 +774,7 @@ describe('acknowledgements', () => {
   it('cannot silence an error', () => {
     const stack = { ...minimalStack(), acknowledge: [{ id: 'KI-TRUST-WILDCARD', reason: 'We really want this' }] };
     expect(() => synthesize(Testing.app(), parseConfig(configWith(stack)))).toThrow(
-      'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED, KI-OKTA-NAMES-SHARED (errors cannot be acknowledged)',
+      'stacks[0].acknowledge[0].id is "KI-TRUST-WILDCARD", but must be an acknowledgeable review ID: one of KI-SCAN-READS-DATA, KI-SCAN-UNLISTED, KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED, KI-OKTA-NAMES-SHARED (other errors cannot be acknowledged)',
     );
   });
 
@@ -541,12 +787,12 @@ describe('acknowledgements', () => {
         { id: 'token-lifetime', reason: 'Scans run for two hours' },
       ],
     };
-    expect(() => parseConfig(configWith(stack), 'test.json', WARNING_IDS)).toThrow(
+    expect(() => parseConfig(configWith(stack), 'test.json', ACKNOWLEDGEABLE_IDS)).toThrow(
       new ConfigError(
         'Invalid configuration in test.json (3 problems):\n' +
           '  - stacks[0].acknowledge[0].reason is "ok", but must be a written reason of at least 10 characters\n' +
           '  - stacks[0].acknowledge[2].id is "token-lifetime", but must be a security-review warning ID such as KI-TOKEN-LIFETIME\n' +
-          '  - stacks[0].acknowledge[1].id is "KI-NO-SUCH-WARNING", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED, KI-OKTA-NAMES-SHARED (errors cannot be acknowledged)',
+          '  - stacks[0].acknowledge[1].id is "KI-NO-SUCH-WARNING", but must be an acknowledgeable review ID: one of KI-SCAN-READS-DATA, KI-SCAN-UNLISTED, KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED, KI-OKTA-NAMES-SHARED (other errors cannot be acknowledged)',
       ),
     );
   });

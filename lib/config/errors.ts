@@ -153,28 +153,28 @@ function unwrap(schema: z.ZodType): z.ZodType {
 
 /**
  * Checks a parsed JSON value against the schema; throws a ConfigError that lists every problem. Given
- * the IDs the security review lets a configuration acknowledge (its warnings), the acknowledgements
+ * the IDs the security review lets a configuration acknowledge (its warnings and acknowledgeable errors), the acknowledgements
  * are checked against them in the same run, so that every problem of the file is in one message.
  */
-export function parseConfig(input: unknown, source = DEFAULT_CONFIG_FILE, warningIds?: readonly string[]): KeyInsightConfig {
+export function parseConfig(input: unknown, source = DEFAULT_CONFIG_FILE, acknowledgeableIds?: readonly string[]): KeyInsightConfig {
   const prototypeKeys = prototypeKeyPaths(input).map(
     (path) => `  - ${formatPath(path) || 'the configuration'} has a "__proto__" key, which is never allowed`,
   );
   if (prototypeKeys.length > 0) throw refusal(source, prototypeKeys);
   const result = configSchema.safeParse(input);
-  const acknowledgements = warningIds === undefined ? [] : unknownAcknowledgements(input, warningIds).map((line) => `  - ${line}`);
+  const acknowledgements = acknowledgeableIds === undefined ? [] : unknownAcknowledgements(input, acknowledgeableIds).map((line) => `  - ${line}`);
   if (result.success && acknowledgements.length === 0) return result.data;
   throw refusal(source, [...(result.success ? [] : problemLines(result.error.issues, input)), ...acknowledgements]);
 }
 
-/** A well-formed ID that names a review warning (the schema checks only the form). */
+/** A well-formed review ID (the schema checks only the form). */
 const ACKNOWLEDGED_ID = /^KI-[A-Z0-9-]+$/;
 
 /**
- * One line for each acknowledgement whose ID has the form of a review ID but is not one of `warningIds`.
+ * One line for each acknowledgement whose ID has the form of a review ID but is not one of `acknowledgeableIds`.
  * Reads the input as it is, so that it can run beside the schema's own checks of a refused file.
  */
-export function unknownAcknowledgements(input: unknown, warningIds: readonly string[]): string[] {
+export function unknownAcknowledgements(input: unknown, acknowledgeableIds: readonly string[]): string[] {
   const stacks = valueAt(input, ['stacks']);
   if (!Array.isArray(stacks)) return [];
   return stacks.flatMap((stack, stackIndex) => {
@@ -182,9 +182,9 @@ export function unknownAcknowledgements(input: unknown, warningIds: readonly str
     if (!Array.isArray(acknowledge)) return [];
     return acknowledge.flatMap((ack, index) => {
       const id = valueAt(ack, ['id']);
-      if (typeof id !== 'string' || !ACKNOWLEDGED_ID.test(id) || warningIds.includes(id)) return [];
+      if (typeof id !== 'string' || !ACKNOWLEDGED_ID.test(id) || acknowledgeableIds.includes(id)) return [];
       return [
-        `stacks[${stackIndex}].acknowledge[${index}].id is ${preview(id)}, but must be a warning ID: one of ${warningIds.join(', ')} (errors cannot be acknowledged)`,
+        `stacks[${stackIndex}].acknowledge[${index}].id is ${preview(id)}, but must be an acknowledgeable review ID: one of ${acknowledgeableIds.join(', ')} (other errors cannot be acknowledged)`,
       ];
     });
   });

@@ -20,8 +20,8 @@ export function configPath(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return resolve(cwd, env[CONFIG_FILE_ENV] || DEFAULT_CONFIG_FILE);
 }
 
-/** Reads and checks the configuration file; `warningIds` as for parseConfig. */
-export function loadConfig(path: string, warningIds?: readonly string[]): KeyInsightConfig {
+/** Reads and checks the configuration file; `acknowledgeableIds` as for parseConfig. */
+export function loadConfig(path: string, acknowledgeableIds?: readonly string[]): KeyInsightConfig {
   const raw = readConfigFile(path);
   const text = raw.startsWith(BYTE_ORDER_MARK) ? raw.slice(BYTE_ORDER_MARK.length) : raw;
   const tooDeep = nestingBeyond(text, CONFIG_MAX_NESTING);
@@ -48,7 +48,7 @@ export function loadConfig(path: string, warningIds?: readonly string[]): KeyIns
     });
     throw refusal(path, lines);
   }
-  return parseConfig(input, path, warningIds);
+  return parseConfig(input, path, acknowledgeableIds);
 }
 
 /** The file's text, when it is a regular file of at most CONFIG_FILE_MAX_BYTES; a sentence otherwise. */

@@ -79,7 +79,7 @@ function integer(range: { min: number; max: number }, unit: string) {
   return z.int({ error: allowed }).min(range.min, { error: allowed }).max(range.max, { error: allowed });
 }
 
-// The review checks that an acknowledged ID is one of its warnings: the configuration does not know the rules.
+// The review checks that an acknowledged ID is one it lets a configuration accept: the configuration does not know the rules.
 const REVIEW_ID = /^KI-[A-Z0-9-]+$/;
 const STACK_NAME = ENVIRONMENT_NAME;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -485,7 +485,7 @@ const stackObject = z
       .array(
         z.strictObject({
           id: pattern(REVIEW_ID, 'a security-review warning ID such as KI-TOKEN-LIFETIME', 64).describe(
-            'The warning to accept; the review refuses IDs that are not its warnings.',
+            'The warning (or acknowledgeable error) to accept; the review refuses other IDs.',
           ),
           reason: text(1000, 'a written reason')
             .refine((reason) => reason.trim().length >= 10, { error: 'a written reason of at least 10 characters' })
@@ -501,7 +501,7 @@ const stackObject = z
           seen.add(ack.id);
         });
       })
-      .describe('Security-review warnings this environment accepts, each with the reason. Default: none.'),
+      .describe('Security-review warnings (and acknowledgeable errors) this environment accepts, each with the reason. Default: none.'),
     tags: z
       .record(
         pattern(TAG_KEY, 'a tag key of 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws:', 128),

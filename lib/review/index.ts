@@ -1,10 +1,10 @@
 import { IConstruct } from 'constructs';
-import { TerraformResource, TerraformStack } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import { AwsOidcTrust } from '../aws-oidc-trust';
 import { OrganizationStackSet } from '../organization-stack-set';
 import { unknownAcknowledgements, type KeyInsightConfig, type StackConfig } from '../config';
-import { Level, ReviewedResource, ReviewedStack, ReviewedTrust } from './rule';
-import { RULES, WARNING_IDS } from './rules';
+import { Level, ReviewedResource, ReviewedStack, ReviewedTrust, isAcknowledgeable } from './rule';
+import { ACKNOWLEDGEABLE_IDS, RULES } from './rules';
 import { stackSetTemplateResources } from './stack-set-template';
 
 export interface Finding {
@@ -36,15 +36,23 @@ function reviewedStack(stack: EnvironmentStack, environments: readonly StackConf
       const byType = (resource.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> })
         .resource[resource.terraformResourceType];
       const { '//': _metadata, ...attributes } = Object.values(byType)[0];
-      return { type: resource.terraformResourceType, path: resource.node.path, attributes };
+      const type = resource.terraformResourceType;
+      const arn = type === 'aws_iam_openid_connect_provider' ? { arn: `\${${type}.${resource.friendlyUniqueId}.arn}` } : {};
+      return { type, path: resource.node.path, attributes, ...arn };
     });
   const templates = resources.filter((resource) => resource.type === 'aws_cloudformation_stack_set').flatMap(stackSetTemplateResources);
   const trusts: ReviewedTrust[] = stack.node.findAll().flatMap((construct): ReviewedTrust[] => {
-    if (construct instanceof AwsOidcTrust) return [{ rolePath: construct.role.node.path, ...construct.trustConditions }];
-    if (construct instanceof OrganizationStackSet) return [{ rolePath: construct.memberRoleReviewPath, ...construct.trustConditions }];
+    if (construct instanceof AwsOidcTrust) {
+      return [{ rolePath: construct.role.node.path, providerPath: construct.oidcProvider.node.path, ...construct.trustConditions }];
+    }
+    if (construct instanceof OrganizationStackSet) {
+      return [{ rolePath: construct.memberRoleReviewPath, providerPath: construct.memberProviderReviewPath, ...construct.trustConditions }];
+    }
     return [];
   });
-  return { name: stack.node.id, environment: stack.environment, environments, resources: [...resources, ...templates], trusts };
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  const resolve = (value: string): string => Tokenization.resolve(value, { scope: stack, resolver });
+  return { name: stack.node.id, environment: stack.environment, environments, resources: [...resources, ...templates], trusts, resolve };
 }
 
 /**
@@ -62,7 +70,7 @@ export function reviewApp(scope: IConstruct): Finding[] {
     const environmentStack = byName.get(stack.environment.name) ?? stack;
     const acknowledged = new Set((stack.environment.acknowledge ?? []).map((ack) => ack.id));
     for (const rule of RULES) {
-      if (rule.level === 'warning' && acknowledged.has(rule.id)) continue;
+      if (isAcknowledgeable(rule) && acknowledged.has(rule.id)) continue;
       const where = rule.check(reviewed);
       if (where.length === 0) continue;
       const key = `${stack.environment.name}\u0000${rule.id}`;
@@ -93,9 +101,9 @@ export function formatFinding(finding: Finding): string {
 
 /**
  * What is wrong with the configuration's acknowledgements, one line per problem: an ID that is not one
- * of the review's warnings (errors cannot be acknowledged). The configuration's schema checks only the
+ * of the review's warnings or acknowledgeable errors. The configuration's schema checks only the
  * shape of an ID; the review is what knows its rules.
  */
 export function acknowledgementProblems(config: KeyInsightConfig): string[] {
-  return unknownAcknowledgements(config, WARNING_IDS);
+  return unknownAcknowledgements(config, ACKNOWLEDGEABLE_IDS);
 }

@@ -10,6 +10,7 @@ import type { ReviewedResource } from './rule';
 const REVIEWED_AS = {
   role: 'aws_iam_role',
   policy: 'aws_iam_policy',
+  rolePolicy: 'aws_iam_role_policy',
   oidcProvider: 'aws_iam_openid_connect_provider',
   attachment: 'aws_iam_role_policy_attachment',
 } as const;
@@ -89,8 +90,10 @@ export function stackSetTemplateResources(stackSet: ReviewedResource): ReviewedR
       case 'AWS::IAM::ManagedPolicy':
       case 'AWS::IAM::Policy':
         return [{ type: REVIEWED_AS.policy, path, attributes: { policy: documentText(properties.PolicyDocument) } }];
+      case 'AWS::IAM::RolePolicy':
+        return [{ type: REVIEWED_AS.rolePolicy, path, attributes: { policy: documentText(properties.PolicyDocument) } }];
       case 'AWS::IAM::OIDCProvider':
-        return [{ type: REVIEWED_AS.oidcProvider, path, attributes: { client_id_list: properties.ClientIdList } }];
+        return [{ type: REVIEWED_AS.oidcProvider, path, attributes: { client_id_list: properties.ClientIdList }, arn: `\${${logicalId}}` }];
       default:
         return [];
     }

@@ -243,7 +243,7 @@ describe('the configuration file', () => {
         stderr:
           `Invalid configuration in ${file} (2 problems):\n` +
           '  - stacks[0].acknowledge[1].reason is "ok", but must be a written reason of at least 10 characters\n' +
-          '  - stacks[0].acknowledge[0].id is "KI-NO-SUCH-WARNING", but must be a warning ID: one of KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED, KI-OKTA-NAMES-SHARED (errors cannot be acknowledged)\n',
+          '  - stacks[0].acknowledge[0].id is "KI-NO-SUCH-WARNING", but must be an acknowledgeable review ID: one of KI-SCAN-READS-DATA, KI-SCAN-UNLISTED, KI-POLICY-ALL-CLIENTS, KI-TOKEN-LIFETIME, KI-ROLE-SESSION, KI-STATE-LOCAL-ACCOUNTS, KI-EXTRA-POLICIES, KI-ORG-NO-AUTO-DEPLOY, KI-ACCOUNT-RETIRED, KI-OKTA-NAMES-SHARED (other errors cannot be acknowledged)\n',
       });
     });
   });

@@ -1,4 +1,4 @@
-import type { Rule } from '../rule';
+import { isAcknowledgeable, type Rule } from '../rule';
 import { accountRetired } from './account-retired';
 import { extraPolicies } from './extra-policies';
 import { localStateAccounts } from './local-state-accounts';
@@ -10,6 +10,8 @@ import { roleSession } from './role-session';
 import { ruleGrantTypes } from './rule-grant-types';
 import { ruleScopeWildcard } from './rule-scope-wildcard';
 import { scanningReadOnly } from './scanning-read-only';
+import { scanningReadsData } from './scanning-reads-data';
+import { scanningUnlisted } from './scanning-unlisted';
 import { tokenLifetime } from './token-lifetime';
 import { trustConditions } from './trust-conditions';
 import { trustPrincipal } from './trust-principal';
@@ -20,6 +22,8 @@ export const RULES: readonly Rule[] = [
   trustWildcard,
   trustPrincipal,
   scanningReadOnly,
+  scanningReadsData,
+  scanningUnlisted,
   ruleGrantTypes,
   ruleScopeWildcard,
   oidcAudience,
@@ -33,5 +37,5 @@ export const RULES: readonly Rule[] = [
   oktaNamesShared,
 ];
 
-/** The IDs a configuration may acknowledge: warnings only, never errors. */
-export const WARNING_IDS = RULES.filter((rule) => rule.level === 'warning').map((rule) => rule.id) as [string, ...string[]];
+/** The IDs a configuration may acknowledge: the warnings, and the errors that are acknowledgeable. */
+export const ACKNOWLEDGEABLE_IDS = RULES.filter(isAcknowledgeable).map((rule) => rule.id) as [string, ...string[]];
