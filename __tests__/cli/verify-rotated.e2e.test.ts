@@ -79,7 +79,7 @@ describe('key-insight verify with clientSecret "rotated" and Okta credentials', 
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain(`  PASS  ${SECRET_CHECK}\n`);
     expect(run.stdout).toContain(`  PASS  ${TOKEN_REQUEST}\n`);
-    expect(run.stdout).toContain('All 13 checks passed.');
+    expect(run.stdout).toContain('All 14 checks passed.');
   });
 
   it('uses the newest of two active secrets', async () => {
@@ -123,7 +123,7 @@ describe('key-insight verify with clientSecret "rotated" and no Okta credentials
       `  SKIP  ${SECRET_CHECK}\n        skipped: the environment keeps no client secret (clientSecret "rotated"), and it is read through Okta's management API, but no Okta org: set OKTA_ORG_NAME`,
     );
     expect(run.stdout).toContain(`  SKIP  ${TOKEN_REQUEST}\n`);
-    expect(run.stdout).toContain('4 of 13 checks passed and none failed; 9 not run (SKIP above says why).');
+    expect(run.stdout).toContain('5 of 14 checks passed and none failed; 9 not run (SKIP above says why).');
   });
 
   it('exits 1 when a check that ran failed', async () => {
