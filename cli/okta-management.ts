@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@okta/okta-sdk-nodejs';
-import type { Redactor } from './redactor';
+import { shortSecretProblem, type Redactor } from './redactor';
 import { UsageError } from './usage-error';
 import { allowedUrl, TransportError } from './verify/http';
 
@@ -41,7 +41,11 @@ export function oktaCredentials(env: NodeJS.ProcessEnv, redactor: Redactor): Okt
   if (privateKeyValue !== '') redactor.addExact(privateKeyValue);
 
   const orgUrl = oktaOrgUrl(read(OKTA_ENV.orgUrl), read(OKTA_ENV.orgName), read(OKTA_ENV.baseUrl));
-  if (token !== '') return { orgUrl, auth: { mode: 'SSWS', token } };
+  if (token !== '') {
+    const shortToken = shortSecretProblem(token, OKTA_ENV.apiToken);
+    if (shortToken !== undefined) throw new UsageError(`${shortToken}: set it to an Okta API token`);
+    return { orgUrl, auth: { mode: 'SSWS', token } };
+  }
 
   const clientId = read(OKTA_ENV.clientId);
   if (clientId === '' || privateKeyValue === '') {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { OUTPUT_NAMES } from '../lib/outputs';
 import { preview } from '../lib/preview';
 import { accountIdOfStack, secretStackName } from '../lib/stack-names';
+import { shortSecretProblem } from './redactor';
 import { UsageError } from './usage-error';
 
 export { OUTPUT_NAMES };
@@ -101,6 +102,8 @@ export function selectSetup(file: unknown, outputsFile: string, stack?: string):
   if (clientSecret !== undefined && (typeof clientSecret !== 'string' || clientSecret === '')) {
     throw new UsageError(`stack "${clientSecretStack}" output ${OUTPUT_NAMES.clientSecret} must be a non-empty string (value not shown)`);
   }
+  const shortSecret = clientSecret === undefined ? undefined : shortSecretProblem(clientSecret, `stack "${clientSecretStack}" output ${OUTPUT_NAMES.clientSecret}`);
+  if (shortSecret !== undefined) throw new UsageError(`${shortSecret}: write the outputs again with cdktf`);
   return {
     outputsFile,
     stackName,

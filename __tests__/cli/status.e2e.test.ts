@@ -587,6 +587,16 @@ describe('key-insight status usage errors', () => {
     expect(armor.requests).toEqual([]);
   });
 
+  it('exits 2 for a one-letter API key, which would be cut out of every message, naming its length only', async () => {
+    const run = await runCli(['status'], { cwd: dirWithOutputsFile(MULTI_ACCOUNT), env: { ...ARMOR_ENV(), FORTANIX_ARMOR_API_KEY: 'e' } });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      'key-insight: FORTANIX_ARMOR_API_KEY is 1 character long (value not shown), but must be at least 8, as every credential this tool takes: set it to the API key of a Fortanix Armor app\n',
+    );
+    expect(armor.requests).toEqual([]);
+  });
+
   it('exits 2 for a stack the outputs file does not hold', async () => {
     const run = await status(MULTI_ACCOUNT, healthyMultiAccount(), ['--stack', 'ki-test']);
 
