@@ -56,6 +56,12 @@ function misbehavingServer(): Server {
         res.write(' '.repeat(1024 * 1024));
         res.end(' ');
         return;
+      case `/padded${METADATA_PATH}`: {
+        // Exactly 1 MiB: the most that is read.
+        const document = metadataFor('/padded', `${origin}/padded/v1/token`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(document.padEnd(1024 * 1024, ' '));
+        return;
+      }
       case `/huge-declared${METADATA_PATH}`:
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 * 1024 + 1) }).end(' '.repeat(1024 * 1024 + 1));
         return;
@@ -144,6 +150,12 @@ describe('key-insight verify with servers that misbehave', () => {
       '  FAIL  Token endpoint issues an access token (client_credentials, client_secret_basic)\n        HTTP 307 (no content type, redirecting to /redirecting/v1/token-elsewhere), empty body\n',
     );
     expect(redirectedRequests).toEqual([]);
+  });
+
+  it('reads an answer of exactly 1 MiB', async () => {
+    const run = await verifyIssuer(`${origin}/padded`);
+
+    expect(run.stdout).toContain(`  PASS  Metadata URI (Well-known URL) answers with JSON\n        ${origin}/padded${METADATA_PATH}\n`);
   });
 
   it.each(['huge', 'huge-declared'])('stops reading an answer past 1 MiB (%s)', async (path) => {
