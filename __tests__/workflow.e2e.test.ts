@@ -532,7 +532,7 @@ describe('the steps after the deploy, on outputs derived from the real synth', (
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     expect(run.stdout).toContain('Verifying stack "ki-rot" from key-insight.outputs.json');
     expect(run.stdout).toContain("  PASS  Client secret read through Okta's management API (the app's newest ACTIVE secret)\n");
-    expect(run.stdout).toContain('All 13 checks passed.');
+    expect(run.stdout).toContain('All 14 checks passed.');
     expect(run.stdout + run.stderr).not.toContain(CLIENT_SECRET);
     expect(run.stdout + run.stderr).not.toContain(MANAGEMENT_API_TOKEN);
   });
@@ -544,7 +544,7 @@ describe('the steps after the deploy, on outputs derived from the real synth', (
 
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("  SKIP  Client secret read through Okta's management API (the app's newest ACTIVE secret)\n        skipped: ");
-    expect(run.stdout).toContain('4 of 13 checks passed and none failed');
+    expect(run.stdout).toContain('5 of 14 checks passed and none failed');
   });
 
   it('verifies each environment even when one fails, then fails', async () => {

@@ -4,11 +4,11 @@ import { configPath, type StackConfig } from '../lib/config';
 import { loadCommandConfig } from './load-config';
 import { accountOfArn } from '../lib/config/arn';
 import { defaultRoleName, scanningPolicyName } from '../lib/stack-names';
-import type { DiscoverOptions } from './args';
+import { DEFAULT_TIMEOUT_MS, type DiscoverOptions } from './args';
 import { awsEndpointProblem, describeAwsError } from './aws-errors';
 import { EXIT_CODES } from './exit-codes';
 import type { Streams } from './main';
-import { describeOktaError, oktaClient, oktaCredentials } from './okta-management';
+import { describeOktaError, oktaClient, oktaCredentials, type OktaTarget } from './okta-management';
 import type { Redactor } from './redactor';
 import { UsageError } from './usage-error';
 
@@ -45,7 +45,8 @@ export async function discoverCommand(options: DiscoverOptions, redactor: Redact
   // Every setting is checked before either SDK loads (about a second each).
   const endpointProblem = awsEndpointProblem('IAM', 'IAM', env);
   if (endpointProblem !== undefined) throw new UsageError(endpointProblem);
-  const credentials = oktaCredentials(env, redactor);
+  // discover has no --timeout-ms: each Okta request gets the default the other commands use.
+  const credentials = oktaCredentials(env, redactor, DEFAULT_TIMEOUT_MS);
   const okta = oktaClient(credentials);
   const iam = await iamClient(env);
   try {
@@ -56,7 +57,7 @@ export async function discoverCommand(options: DiscoverOptions, redactor: Redact
       const failures: string[] = [];
       let issuer: string | undefined;
       try {
-        issuer = await discoverOkta(okta, discovery, credentials.orgUrl);
+        issuer = await discoverOkta(okta, discovery, credentials);
       } catch (error) {
         if (!(error instanceof DiscoveryFailure)) throw error;
         failures.push(error.message);
@@ -80,7 +81,7 @@ export async function discoverCommand(options: DiscoverOptions, redactor: Redact
 }
 
 /** Okta: the app by label, the server by name, and on that server the scopes, the policy and its rule. */
-async function discoverOkta(client: Client, discovery: StackDiscovery, orgUrl: string): Promise<string | undefined> {
+async function discoverOkta(client: Client, discovery: StackDiscovery, target: OktaTarget): Promise<string | undefined> {
   const { okta } = discovery.stack;
   const adopt: Record<string, unknown> = {};
   discovery.adopt.okta = adopt;
@@ -90,11 +91,11 @@ async function discoverOkta(client: Client, discovery: StackDiscovery, orgUrl: s
     return 'found' in finding ? finding.found : undefined;
   };
 
-  const apps = await oktaList(`the apps labelled "${okta.app.label}"`, orgUrl, () => client.applicationApi.listApplications({ q: okta.app.label }));
+  const apps = await oktaList(`the apps labelled "${okta.app.label}"`, target, () => client.applicationApi.listApplications({ q: okta.app.label }));
   take('appId', exactly(`Okta app labelled "${okta.app.label}"`, apps.filter((app) => app.label === okta.app.label)));
 
   const serverName = okta.authorizationServer.name;
-  const servers = await oktaList(`the authorization servers named "${serverName}"`, orgUrl, () => client.authorizationServerApi.listAuthorizationServers({ q: serverName }));
+  const servers = await oktaList(`the authorization servers named "${serverName}"`, target, () => client.authorizationServerApi.listAuthorizationServers({ q: serverName }));
   const matching = servers.filter((server) => server.name === serverName);
   const serverId = take('authorizationServerId', exactly(`Okta authorization server named "${serverName}"`, matching));
   if (serverId === undefined) {
@@ -102,7 +103,7 @@ async function discoverOkta(client: Client, discovery: StackDiscovery, orgUrl: s
     return undefined;
   }
 
-  const scopes = await oktaList('the scopes', orgUrl, () => client.authorizationServerApi.listOAuth2Scopes({ authServerId: serverId }));
+  const scopes = await oktaList('the scopes', target, () => client.authorizationServerApi.listOAuth2Scopes({ authServerId: serverId }));
   const scopeIds: Record<string, string> = {};
   for (const { name } of okta.scopes) {
     const finding = exactly(`scope "${name}"`, scopes.filter((scope) => scope.name === name));
@@ -111,10 +112,10 @@ async function discoverOkta(client: Client, discovery: StackDiscovery, orgUrl: s
   }
   if (Object.keys(scopeIds).length > 0) adopt.scopeIds = scopeIds;
 
-  const policies = await oktaList('the access policies', orgUrl, () => client.authorizationServerApi.listAuthorizationServerPolicies({ authServerId: serverId }));
+  const policies = await oktaList('the access policies', target, () => client.authorizationServerApi.listAuthorizationServerPolicies({ authServerId: serverId }));
   const policyId = take('accessPolicyId', exactly(`access policy named "${okta.accessPolicy.name}"`, policies.filter((policy) => policy.name === okta.accessPolicy.name)));
   if (policyId !== undefined) {
-    const rules = await oktaList('the rules', orgUrl, () => client.authorizationServerApi.listAuthorizationServerPolicyRules({ authServerId: serverId, policyId }));
+    const rules = await oktaList('the rules', target, () => client.authorizationServerApi.listAuthorizationServerPolicyRules({ authServerId: serverId, policyId }));
     take('ruleId', exactly(`rule named "${okta.rule.name}"`, rules.filter((rule) => rule.name === okta.rule.name)));
   }
   const issuer = matching[0]?.issuer;
@@ -211,13 +212,13 @@ function exactly(what: string, candidates: ReadonlyArray<{ id?: string }>): Find
   return { what, found: ids[0]! };
 }
 
-async function oktaList<T>(what: string, orgUrl: string, list: () => Promise<AsyncIterable<T | null>>): Promise<T[]> {
+async function oktaList<T>(what: string, target: OktaTarget, list: () => Promise<AsyncIterable<T | null>>): Promise<T[]> {
   try {
     const items: T[] = [];
     for await (const item of await list()) if (item !== null) items.push(item);
     return items;
   } catch (error) {
-    throw new DiscoveryFailure(`cannot list ${what} in Okta: ${describeOktaError(error, orgUrl)}`);
+    throw new DiscoveryFailure(`cannot list ${what} in Okta: ${describeOktaError(error, target)}`);
   }
 }
 

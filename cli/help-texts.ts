@@ -15,7 +15,8 @@ and OKTA_API_TOKEN, or OKTA_API_CLIENT_ID, OKTA_API_PRIVATE_KEY, OKTA_API_PRIVAT
   abort    deactivates and deletes the newest secret, and writes the remaining one (from Okta's list of
            the app's secrets) into the outputs file.
   --show-secret    (start) print the new secret once instead of writing it into the outputs file
-  --timeout-ms N   limit for each token request (default ${DEFAULT_TIMEOUT_MS})
+  --timeout-ms N   limit for each request (to Okta's management API and the token endpoint; default ${DEFAULT_TIMEOUT_MS})
+The secret goes only to a token endpoint under the stack's issuer, on its origin, and no redirect is followed.
 Neither a secret nor a token is printed unless --show-secret asks. A failure names the step, leaves both
 secrets working, and exits with 1.
 `;

@@ -48,7 +48,8 @@ stacks in the file that the configuration no longer has.
   verify: `key-insight verify [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
 
 Does the guide's token check: reads the Metadata URI, asks the token endpoint for a client-credentials
-token (client_secret_basic, the stack's scopes), and verifies the token against the published keys:
+token (client_secret_basic, the stack's scopes) once it is sure the endpoint is the issuer's own (its
+origin, a path under the issuer's), and verifies the token against the published keys:
 signature, iss, aud, exp, scopes, client ID. Neither the secret nor the token is ever printed.
 With clientSecret "rotated" the outputs hold no secret: verify reads the app's newest ACTIVE secret
 through Okta's management API with the Okta provider's credentials (OKTA_*, as rotate-secret), in
@@ -57,7 +58,7 @@ memory only; without them it runs the other checks, says which it skipped, and e
   --timeout-ms N   limit for each request (default ${DEFAULT_TIMEOUT_MS})
   --assume-role    also exchange the token with AWS STS AssumeRoleWithWebIdentity for every role ARN
                    (honours AWS_ENDPOINT_URL_STS and AWS_REGION; credentials are never printed)
-Plain http is refused except to loopback addresses.
+Plain http is refused except to loopback addresses; no redirect is followed; no answer is read past 1 MiB.
 `,
   'rotate-secret': ROTATE_SECRET_HELP,
   discover: DISCOVER_HELP,

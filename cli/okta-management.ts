@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@okta/okta-sdk-nodejs';
-import type { Redactor } from './redactor';
+import { shortSecretProblem, type Redactor } from './redactor';
 import { UsageError } from './usage-error';
-import { allowedUrl, TransportError } from './verify/http';
+import { allowedUrl, MAX_ANSWER_BYTES, TransportError } from './verify/http';
 
 /**
  * The environment variables the okta/okta Terraform provider reads (okta/config/config.go at v6.12.0),
@@ -24,16 +24,22 @@ const DEFAULT_OKTA_BASE_URL = 'okta.com';
 const ORG_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 const BASE_URL = /^[A-Za-z0-9.-]+$/;
 
-/** Where and how to reach the Okta management API; read from the environment only. */
-export interface OktaCredentials {
+/** The org a client calls and the time it gives each request, for the client and its messages. */
+export interface OktaTarget {
   readonly orgUrl: string;
+  /** Each request's limit, from connection to the end of the answer (the commands' --timeout-ms). */
+  readonly timeoutMs: number;
+}
+
+/** Where and how to reach the Okta management API; read from the environment only, but for the time limit. */
+export interface OktaCredentials extends OktaTarget {
   readonly auth:
     | { readonly mode: 'SSWS'; readonly token: string }
     | { readonly mode: 'PrivateKey'; readonly clientId: string; readonly privateKey: string; readonly keyId?: string; readonly scopes: readonly string[] };
 }
 
 /** Reads the Okta credentials as the provider does; every secret value is registered with the redactor first. */
-export function oktaCredentials(env: NodeJS.ProcessEnv, redactor: Redactor): OktaCredentials {
+export function oktaCredentials(env: NodeJS.ProcessEnv, redactor: Redactor, timeoutMs: number): OktaCredentials {
   const read = (name: string) => (env[name] ?? '').trim();
   const token = read(OKTA_ENV.apiToken);
   const privateKeyValue = read(OKTA_ENV.privateKey);
@@ -41,7 +47,11 @@ export function oktaCredentials(env: NodeJS.ProcessEnv, redactor: Redactor): Okt
   if (privateKeyValue !== '') redactor.addExact(privateKeyValue);
 
   const orgUrl = oktaOrgUrl(read(OKTA_ENV.orgUrl), read(OKTA_ENV.orgName), read(OKTA_ENV.baseUrl));
-  if (token !== '') return { orgUrl, auth: { mode: 'SSWS', token } };
+  if (token !== '') {
+    const shortToken = shortSecretProblem(token, OKTA_ENV.apiToken);
+    if (shortToken !== undefined) throw new UsageError(`${shortToken}: set it to an Okta API token`);
+    return { orgUrl, timeoutMs, auth: { mode: 'SSWS', token } };
+  }
 
   const clientId = read(OKTA_ENV.clientId);
   if (clientId === '' || privateKeyValue === '') {
@@ -59,7 +69,7 @@ export function oktaCredentials(env: NodeJS.ProcessEnv, redactor: Redactor): Okt
   const privateKey = privateKeyValue.startsWith('-----BEGIN') ? privateKeyValue : readPrivateKeyFile(privateKeyValue);
   redactor.addExact(privateKey);
   const keyId = read(OKTA_ENV.privateKeyId);
-  return { orgUrl, auth: { mode: 'PrivateKey', clientId, privateKey, ...(keyId === '' ? {} : { keyId }), scopes } };
+  return { orgUrl, timeoutMs, auth: { mode: 'PrivateKey', clientId, privateKey, ...(keyId === '' ? {} : { keyId }), scopes } };
 }
 
 function oktaOrgUrl(orgUrl: string, orgName: string, baseUrl: string): string {
@@ -98,12 +108,15 @@ function readPrivateKeyFile(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
-/** The official SDK's client, without its response cache (every read must see the secrets as they are now). */
+/**
+ * The official SDK's client, without its response cache (every read must see the secrets as they are now),
+ * with a request executor that bounds every request (the token request of OAuth 2.0 for Okta included).
+ */
 export function oktaClient(credentials: OktaCredentials): Client {
   // Loaded here, not at the top: the SDK takes about a second to load, which a usage error need not wait for.
-  const { Client: OktaClient } = require('@okta/okta-sdk-nodejs') as typeof import('@okta/okta-sdk-nodejs');
+  const { Client: OktaClient, DefaultRequestExecutor } = require('@okta/okta-sdk-nodejs') as typeof import('@okta/okta-sdk-nodejs');
   const { auth } = credentials;
-  const common = { orgUrl: credentials.orgUrl, cacheMiddleware: null };
+  const common = { orgUrl: credentials.orgUrl, cacheMiddleware: null, requestExecutor: boundedExecutor(DefaultRequestExecutor, credentials) };
   if (auth.mode === 'SSWS') return new OktaClient({ ...common, authorizationMode: 'SSWS', token: auth.token });
   return new OktaClient({
     ...common,
@@ -116,25 +129,55 @@ export function oktaClient(credentials: OktaCredentials): Client {
 }
 
 /**
- * One line for an error the SDK threw: Okta's error code and summary, an HTTP status, or the network
- * problem with the host of `orgUrl`, the org the client calls.
+ * The SDK's own executor (it retries what Okta rate-limits), with each attempt given node-fetch's
+ * `timeout` (which covers the answer's body too) and `size` limit, and `redirect: 'manual'`: every
+ * request carries the API token or an access token, and a redirect must not take it elsewhere.
  */
-export function describeOktaError(error: unknown, orgUrl: string): string {
+function boundedExecutor(
+  DefaultRequestExecutor: typeof import('@okta/okta-sdk-nodejs').DefaultRequestExecutor,
+  target: OktaTarget,
+): InstanceType<typeof DefaultRequestExecutor> {
+  class BoundedRequestExecutor extends DefaultRequestExecutor {
+    public override fetch(request: Parameters<InstanceType<typeof DefaultRequestExecutor>['fetch']>[0]): Promise<Response> {
+      const bounded = { ...request, startTime: (request as { startTime?: Date }).startTime ?? new Date(), timeout: target.timeoutMs, size: MAX_ANSWER_BYTES, redirect: 'manual' };
+      return super.fetch(bounded).then((response) => {
+        if (response.status >= 300 && response.status <= 399) {
+          throw new Error(
+            `Okta answered HTTP ${response.status}, redirecting to ${response.headers.get('location') ?? 'nowhere'}, but a request carrying credentials follows no redirect: check the org URL (${OKTA_ENV.orgName} and ${OKTA_ENV.baseUrl}, or ${OKTA_ENV.orgUrl})`,
+          );
+        }
+        return response;
+      });
+    }
+  }
+  return new BoundedRequestExecutor();
+}
+
+/**
+ * One line for an error the SDK threw: Okta's error code and summary, an HTTP status, or the network
+ * problem with the host of the org the client calls.
+ */
+export function describeOktaError(error: unknown, target: OktaTarget): string {
   if (typeof error === 'object' && error !== null) {
-    const { status, errorCode, errorSummary, errorCauses, code, message } = error as {
+    const { status, errorCode, errorSummary, errorCauses, code, type, message } = error as {
       status?: number;
       errorCode?: string;
       errorSummary?: string;
       errorCauses?: Array<{ errorSummary?: string }>;
       code?: string;
+      /** node-fetch's kind of FetchError, which the SDK passes on. */
+      type?: string;
       message?: string;
     };
+    const host = new URL(target.orgUrl).host;
     if (typeof errorCode === 'string') {
       const causes = (errorCauses ?? []).map((cause) => cause.errorSummary).filter((cause): cause is string => typeof cause === 'string');
       return `Okta answered HTTP ${status} ${errorCode}: ${errorSummary ?? ''}${causes.length > 0 ? ` (${causes.join('; ')})` : ''}`;
     }
     if (typeof status === 'number') return `Okta answered HTTP ${status}`;
-    if (typeof code === 'string') return `cannot reach Okta at ${new URL(orgUrl).host} (${code})`;
+    if (type === 'request-timeout' || type === 'body-timeout') return `no complete answer from Okta at ${host} within ${target.timeoutMs} ms`;
+    if (type === 'max-size') return `the answer from Okta at ${host} is larger than ${MAX_ANSWER_BYTES} bytes (1 MiB), the most read from any server`;
+    if (typeof code === 'string') return `cannot reach Okta at ${host} (${code})`;
     if (typeof message === 'string') return message;
   }
   return String(error);

@@ -6,7 +6,7 @@ import type { RotateSecretOptions } from './args';
 import { EXIT_CODES } from './exit-codes';
 import { nextStep } from './next-step';
 import type { Streams } from './main';
-import { describeOktaError, oktaClient, oktaCredentials } from './okta-management';
+import { describeOktaError, oktaClient, oktaCredentials, type OktaTarget } from './okta-management';
 import type { Redactor } from './redactor';
 import { loadSetup, OUTPUT_NAMES, readOutputsFile, type KeyInsightSetup } from './stack-outputs';
 import { UsageError } from './usage-error';
@@ -40,8 +40,8 @@ interface Rotation {
   readonly options: RotateSecretOptions;
   readonly setup: KeyInsightSetup;
   readonly client: Client;
-  /** The Okta org the client calls, for messages. */
-  readonly orgUrl: string;
+  /** The Okta org the client calls and its time limit, for messages. */
+  readonly okta: OktaTarget;
   readonly redactor: Redactor;
   readonly print: Streams;
   /** Prints without redaction: only for the one line --show-secret asks for. */
@@ -62,9 +62,9 @@ export async function rotateSecretCommand(
 ): Promise<number> {
   const setup = loadSetup(options.outputsFile, options.stack);
   if (setup.clientSecret !== undefined) redactor.addSecret(setup.clientSecret);
-  const credentials = oktaCredentials(env, redactor);
+  const credentials = oktaCredentials(env, redactor, options.timeoutMs);
   const client = oktaClient(credentials);
-  const rotation: Rotation = { options, setup, client, orgUrl: credentials.orgUrl, redactor, print, printSecret };
+  const rotation: Rotation = { options, setup, client, okta: credentials, redactor, print, printSecret };
   print.stdout(`rotate-secret ${options.action}: app ${setup.clientId} of stack "${setup.stackName}" (${setup.outputsFile})\n`);
   try {
     switch (options.action) {
@@ -165,7 +165,7 @@ async function finish(rotation: Rotation): Promise<void> {
     try {
       await rotation.client.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId: setup.clientId, secretId: other.id });
     } catch (error) {
-      throw new StepFailure(`delete the other secret (${other.id})`, describeOktaError(error, rotation.orgUrl), await restore('The other secret could not be deleted'));
+      throw new StepFailure(`delete the other secret (${other.id})`, describeOktaError(error, rotation.okta), await restore('The other secret could not be deleted'));
     }
   });
   print.stdout(['', `Done: the app has one client secret, the one in ${setup.outputsFile}.`, modeNote(setup, 'finish'), ''].join('\n'));
@@ -185,7 +185,7 @@ async function abort(rotation: Rotation): Promise<void> {
     try {
       await rotation.client.applicationSSOPublicKeysApi.deleteOAuth2ClientSecret({ appId: setup.clientId, secretId: newest.id });
     } catch (error) {
-      throw new StepFailure(`delete the new secret (${newest.id})`, describeOktaError(error, rotation.orgUrl), await reactivate(rotation, newest, 'The new secret could not be deleted'));
+      throw new StepFailure(`delete the new secret (${newest.id})`, describeOktaError(error, rotation.okta), await reactivate(rotation, newest, 'The new secret could not be deleted'));
     }
   });
 
@@ -243,7 +243,7 @@ async function step<T>(rotation: Rotation, name: string, state: string, action: 
     return await action();
   } catch (error) {
     if (error instanceof StepFailure) throw error;
-    throw new StepFailure(name, describeOktaError(error, rotation.orgUrl), state);
+    throw new StepFailure(name, describeOktaError(error, rotation.okta), state);
   }
 }
 
@@ -276,7 +276,7 @@ async function reactivate(rotation: Rotation, secret: ClientSecret, why: string)
     await rotation.client.applicationSSOPublicKeysApi.activateOAuth2ClientSecret({ appId: rotation.setup.clientId, secretId: secret.id });
     return `${why}; secret ${secret.id} is active again, so both secrets work.`;
   } catch (error) {
-    return `${why}, and activating secret ${secret.id} again failed too (${describeOktaError(error, rotation.orgUrl)}): activate it in the Okta Admin Console (Applications > the app > Client secrets).`;
+    return `${why}, and activating secret ${secret.id} again failed too (${describeOktaError(error, rotation.okta)}): activate it in the Okta Admin Console (Applications > the app > Client secrets).`;
   }
 }
 

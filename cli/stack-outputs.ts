@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { OUTPUT_NAMES } from '../lib/outputs';
 import { preview } from '../lib/preview';
+import { FileRefusal, readRegularFile, type FileProblem } from '../lib/regular-file';
 import { accountIdOfStack, secretStackName } from '../lib/stack-names';
+import { shortSecretProblem } from './redactor';
 import { UsageError } from './usage-error';
 
 export { OUTPUT_NAMES };
@@ -51,28 +52,42 @@ export interface KeyInsightSetup {
 
 type Outputs = Readonly<Record<string, unknown>>;
 
-/** Reads and parses the outputs file; any problem is a UsageError naming the file. */
+/**
+ * The largest outputs file read: an environment's stacks write a few hundred bytes each, so fifty
+ * environments of a thousand accounts each fit in far less.
+ */
+export const OUTPUTS_FILE_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Reads and parses the outputs file, like the configuration file (a regular file, up to a size); any problem is a UsageError naming the file. */
 export function readOutputsFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path, OUTPUTS_FILE_MAX_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new UsageError(
-        `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` for a deployed stack; name its <stack>-secret stack too, and its <stack>-<account ID> stacks when it has AWS accounts), or name another file with --outputs-file`,
-      );
-    }
-    if (code === 'EISDIR') {
-      throw new UsageError(`outputs file ${path} is a folder, not a file: name the file \`cdktf deploy|output --outputs-file\` wrote with --outputs-file`);
-    }
-    throw new UsageError(`cannot read outputs file ${path}: ${code ?? String(error)}`);
+    if (!(error instanceof FileRefusal)) throw error;
+    throw new UsageError(refusedOutputsFile(path, error.problem));
   }
   try {
     return JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the text around the fault, which may be the client secret.
     throw new UsageError(`outputs file ${path} is not valid JSON: cdktf writes it whole, so it was cut short or edited; write it again with cdktf`);
+  }
+}
+
+function refusedOutputsFile(path: string, problem: FileProblem): string {
+  const nameTheFile = 'name the file `cdktf deploy|output --outputs-file` wrote with --outputs-file';
+  switch (problem.kind) {
+    case 'missing':
+      return `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` for a deployed stack; name its <stack>-secret stack too, and its <stack>-<account ID> stacks when it has AWS accounts), or name another file with --outputs-file`;
+    case 'folder':
+      return `outputs file ${path} is a folder, not a file: ${nameTheFile}`;
+    case 'not-regular':
+      return `outputs file ${path} is ${problem.what}, not a regular file: ${nameTheFile}`;
+    case 'too-large':
+      return `outputs file ${path} is larger than ${OUTPUTS_FILE_MAX_BYTES} bytes (16 MiB), the most an outputs file may be: ${nameTheFile}`;
+    case 'unreadable':
+      return `cannot read outputs file ${path}: ${problem.code ?? problem.reason}`;
   }
 }
 
@@ -101,6 +116,8 @@ export function selectSetup(file: unknown, outputsFile: string, stack?: string):
   if (clientSecret !== undefined && (typeof clientSecret !== 'string' || clientSecret === '')) {
     throw new UsageError(`stack "${clientSecretStack}" output ${OUTPUT_NAMES.clientSecret} must be a non-empty string (value not shown)`);
   }
+  const shortSecret = clientSecret === undefined ? undefined : shortSecretProblem(clientSecret, `stack "${clientSecretStack}" output ${OUTPUT_NAMES.clientSecret}`);
+  if (shortSecret !== undefined) throw new UsageError(`${shortSecret}: write the outputs again with cdktf`);
   return {
     outputsFile,
     stackName,

@@ -74,7 +74,10 @@ function managedResources(file: string): number | undefined {
   // Terraform leaves an empty file behind when it moves a state to another backend.
   if (text.trim() === '') return 0;
   try {
-    const resources: unknown = JSON.parse(text).resources;
+    const state: unknown = JSON.parse(text);
+    // Every state Terraform writes is an object with a format version; other JSON may be anything.
+    if (typeof state !== 'object' || state === null || typeof (state as { version?: unknown }).version !== 'number') return undefined;
+    const resources: unknown = (state as { resources?: unknown }).resources;
     if (resources === undefined) return 0;
     if (!Array.isArray(resources)) return undefined;
     return resources.filter((resource) => resource?.mode === 'managed' && (resource.instances ?? []).length > 0).length;

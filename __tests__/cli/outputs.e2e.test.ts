@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accountStackName } from '../../lib/stack-names';
 import { CLIENT_SECRET, environmentOutputs } from './helpers/authorization-server';
@@ -103,6 +103,32 @@ Check the token flow first: npx key-insight verify
 
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe('key-insight: outputs file outputs is a folder, not a file: name the file `cdktf deploy|output --outputs-file` wrote with --outputs-file\n');
+  });
+
+  it('refuses a device at once, as it does a folder, instead of reading it without end', async () => {
+    const started = Date.now();
+    const run = await runCli(['outputs', '--outputs-file', '/dev/urandom'], { cwd: makeTempDir() });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      'key-insight: outputs file /dev/urandom is a device, not a regular file: name the file `cdktf deploy|output --outputs-file` wrote with --outputs-file\n',
+    );
+    // Starting node and the tool takes about a second here; reading the device would not end at all.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('refuses a file larger than 16 MiB without reading it', async () => {
+    const dir = makeTempDir();
+    // A sparse file: its size is all that matters, and it takes no room on the disk.
+    writeFileSync(join(dir, 'huge.json'), '{');
+    truncateSync(join(dir, 'huge.json'), 16 * 1024 * 1024 + 1);
+
+    const run = await runCli(['outputs', '--outputs-file', 'huge.json'], { cwd: dir });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      'key-insight: outputs file huge.json is larger than 16777216 bytes (16 MiB), the most an outputs file may be: name the file `cdktf deploy|output --outputs-file` wrote with --outputs-file\n',
+    );
   });
 
   it('lists the role of every account stack, ordered by account ID, ignoring cdktf cross-stack outputs', async () => {

@@ -142,6 +142,12 @@ describe('selectSetup', () => {
     );
   });
 
+  it('refuses a client secret shorter than 8 characters without showing it', () => {
+    expect(() => selectSetup({ dev: { ...environment, client_secret: 'SENTINE' } }, FILE)).toThrow(
+      'stack "dev" output client_secret is 7 characters long (value not shown), but must be at least 8, as every credential this tool takes: write the outputs again with cdktf',
+    );
+  });
+
   it('refuses a client secret that is not a string without showing it', () => {
     expect(() => selectSetup({ dev: { ...environment, client_secret: { value: 'SENTINEL-secret' } } }, FILE)).toThrow(
       'stack "dev" output client_secret must be a non-empty string (value not shown)',

@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { deployedOutputs } from '../helpers/deployed-outputs';
 import { minimalStack } from '../helpers/config';
@@ -466,28 +468,55 @@ describe('key-insight status and the Armor API', () => {
     expect(armor.undeclaredAnswers).toEqual(['GET /api/v1/discovery/scans 503']);
   });
 
-  it('follows a redirect to the same host, as the OpenAPI document asks of clients', async () => {
+  it('does not follow a redirect to the same host either, since the request carries the token', async () => {
     armor.redirectNext('/api/v1/discovery/connections');
-
-    const run = await status(MULTI_ACCOUNT, healthyMultiAccount());
-
-    expect(run.exitCode).toBe(0);
-    expect(armor.requests.slice(0, 3).map((request) => [request.path, request.query.offset, request.auth])).toEqual([
-      ['/api/v1/iam/session/oauth2/token', undefined, 'basic'],
-      ['/api/v1/discovery/connections', '0', 'none'],
-      ['/api/v1/discovery/connections', '0', 'bearer'],
-    ]);
-  });
-
-  it('does not follow a redirect to another host, which would receive the token, and names the variable to set', async () => {
-    armor.redirectNext('/api/v1/discovery/connections', 'https://api.na.armor.fortanix.com');
 
     const run = await status(MULTI_ACCOUNT, healthyMultiAccount());
 
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toBe(
-      'key-insight: status: Fortanix Armor (GET /api/v1/discovery/connections): HTTP 308 redirects to https://api.na.armor.fortanix.com, another host: set FORTANIX_ARMOR_URL=https://api.na.armor.fortanix.com if that is your Armor API\n',
+      `key-insight: status: Fortanix Armor (GET /api/v1/discovery/connections): HTTP 308 redirects to ${armor.url}/api/v1/discovery/connections?limit=100&offset=0, but a request carrying credentials follows no redirect: set FORTANIX_ARMOR_URL to the Armor API's own URL (now ${armor.url})\n`,
     );
+    expect(armor.requests.map((request) => [request.path, request.auth])).toEqual([
+      ['/api/v1/iam/session/oauth2/token', 'basic'],
+      ['/api/v1/discovery/connections', 'none'],
+    ]);
+  });
+
+  it('does not post the API key again after a 303 from the token endpoint', async () => {
+    armor.redirectNext('/api/v1/iam/session/oauth2/token', undefined, 303);
+
+    const run = await status(MULTI_ACCOUNT, healthyMultiAccount());
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe(
+      `key-insight: status: Fortanix Armor (POST /api/v1/iam/session/oauth2/token): HTTP 303 redirects to ${armor.url}/api/v1/iam/session/oauth2/token, but a request carrying credentials follows no redirect: set FORTANIX_ARMOR_URL to the Armor API's own URL (now ${armor.url})\n`,
+    );
+    expect(armor.requests.map((request) => request.path)).toEqual(['/api/v1/iam/session/oauth2/token']);
+  });
+
+  it('sends nothing to another host a redirect names, over the same scheme', async () => {
+    const elsewhere: string[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${req.url} ${req.headers.authorization ?? 'no authorization'}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[],"metadata":{"total_count":0}}');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      armor.redirectNext('/api/v1/discovery/connections', otherOrigin);
+
+      const run = await status(MULTI_ACCOUNT, healthyMultiAccount());
+
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toBe(
+        `key-insight: status: Fortanix Armor (GET /api/v1/discovery/connections): HTTP 308 redirects to ${otherOrigin}/api/v1/discovery/connections?limit=100&offset=0, but a request carrying credentials follows no redirect: set FORTANIX_ARMOR_URL to the Armor API's own URL (now ${armor.url})\n`,
+      );
+      expect(elsewhere).toEqual([]);
+    } finally {
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it('exits 1 naming the call, the HTTP status and Armor\'s text when a call fails twice', async () => {
@@ -554,6 +583,16 @@ describe('key-insight status usage errors', () => {
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe(
       "key-insight: status reads Key Insight's connections and scans through the Fortanix Armor API: set FORTANIX_ARMOR_APP_ID and FORTANIX_ARMOR_API_KEY to the app ID and API key of a Fortanix Armor app that may read them\n",
+    );
+    expect(armor.requests).toEqual([]);
+  });
+
+  it('exits 2 for a one-letter API key, which would be cut out of every message, naming its length only', async () => {
+    const run = await runCli(['status'], { cwd: dirWithOutputsFile(MULTI_ACCOUNT), env: { ...ARMOR_ENV(), FORTANIX_ARMOR_API_KEY: 'e' } });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      'key-insight: FORTANIX_ARMOR_API_KEY is 1 character long (value not shown), but must be at least 8, as every credential this tool takes: set it to the API key of a Fortanix Armor app\n',
     );
     expect(armor.requests).toEqual([]);
   });

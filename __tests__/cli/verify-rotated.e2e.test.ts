@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ROTATED_CLIENT_SECRET_OUTPUT } from '../../lib/client-secret-mode';
 import { OUTPUT_NAMES } from '../../lib/outputs';
 import { secretStackName } from '../../lib/stack-names';
@@ -79,7 +81,7 @@ describe('key-insight verify with clientSecret "rotated" and Okta credentials', 
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain(`  PASS  ${SECRET_CHECK}\n`);
     expect(run.stdout).toContain(`  PASS  ${TOKEN_REQUEST}\n`);
-    expect(run.stdout).toContain('All 13 checks passed.');
+    expect(run.stdout).toContain('All 14 checks passed.');
   });
 
   it('uses the newest of two active secrets', async () => {
@@ -123,7 +125,7 @@ describe('key-insight verify with clientSecret "rotated" and no Okta credentials
       `  SKIP  ${SECRET_CHECK}\n        skipped: the environment keeps no client secret (clientSecret "rotated"), and it is read through Okta's management API, but no Okta org: set OKTA_ORG_NAME`,
     );
     expect(run.stdout).toContain(`  SKIP  ${TOKEN_REQUEST}\n`);
-    expect(run.stdout).toContain('4 of 13 checks passed and none failed; 9 not run (SKIP above says why).');
+    expect(run.stdout).toContain('5 of 14 checks passed and none failed; 9 not run (SKIP above says why).');
   });
 
   it('exits 1 when a check that ran failed', async () => {
@@ -134,5 +136,61 @@ describe('key-insight verify with clientSecret "rotated" and no Okta credentials
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain("  FAIL  Metadata issuer equals the stack's issuer\n");
     expect(run.stdout).toContain(`  SKIP  ${SECRET_CHECK}\n`);
+  });
+});
+
+// An Okta org that misbehaves, for the management API client's bounds: a HAND-WRITTEN loopback server,
+// since these answers (silence, a redirect, a body without end) are shapes, not Okta behaviour. The
+// SDK asks for /api/v1/apps/{app ID}/credentials/secrets, so the app ID picks the misbehaviour.
+describe('key-insight verify with clientSecret "rotated" and an Okta org that misbehaves', () => {
+  let org: Server;
+  let orgHost: string;
+  /** The Authorization header of every request that reached the target of the org's redirect. */
+  const redirected: Array<string | undefined> = [];
+
+  beforeAll(async () => {
+    org = createServer((req, res) => {
+      const url = req.url ?? '';
+      if (url.startsWith('/elsewhere/')) {
+        redirected.push(req.headers.authorization);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+        return;
+      }
+      switch (url.split('/')[4]) {
+        case 'silent':
+          return; // never answers
+        case 'moved':
+          res.writeHead(302, { location: `http://${req.headers.host}/elsewhere${url}` }).end();
+          return;
+        default:
+          // A body past 1 MiB, sent without a length.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write(`[${' '.repeat(1024 * 1024)}`);
+          res.end(']');
+      }
+    });
+    await new Promise<void>((resolve) => org.listen(0, '127.0.0.1', resolve));
+    orgHost = `127.0.0.1:${(org.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    org.closeAllConnections();
+    await new Promise((resolve) => org.close(resolve));
+  });
+
+  it.each([
+    ['gives up on an org that does not answer within --timeout-ms', 'silent', 'no complete answer from Okta at {host} within 300 ms'],
+    [
+      'does not follow a redirect with the API token',
+      'moved',
+      'Okta answered HTTP 302, redirecting to http://{host}/elsewhere/api/v1/apps/moved/credentials/secrets, but a request carrying credentials follows no redirect: check the org URL (OKTA_ORG_NAME and OKTA_BASE_URL, or OKTA_ORG_URL)',
+    ],
+    ['stops reading an answer past 1 MiB', 'endless', 'the answer from Okta at {host} is larger than 1048576 bytes (1 MiB), the most read from any server'],
+  ])('%s', async (_what, appId, problem) => {
+    const run = await verify(rotatedOutputs(appId), { OKTA_ORG_URL: `http://${orgHost}`, OKTA_API_TOKEN: MANAGEMENT_API_TOKEN }, ['--timeout-ms', '300']);
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(`  FAIL  ${SECRET_CHECK}\n        cannot list the client secrets of app ${appId}: ${problem.replaceAll('{host}', orgHost)}\n`);
+    expect(redirected).toEqual([]);
   });
 });

@@ -37,6 +37,34 @@ function misbehavingServer(): Server {
         return;
       case `/silent${METADATA_PATH}`:
         return; // never answers
+      case `/moved${METADATA_PATH}`:
+        res.writeHead(302, { location: `${origin}/failing${METADATA_PATH}` }).end();
+        return;
+      case `/redirecting${METADATA_PATH}`:
+        res.writeHead(200, { 'content-type': 'application/json' }).end(metadataFor('/redirecting', `${origin}/redirecting/v1/token`));
+        return;
+      case '/redirecting/v1/token':
+        res.writeHead(307, { location: '/redirecting/v1/token-elsewhere' }).end();
+        return;
+      case '/redirecting/v1/token-elsewhere':
+        redirectedRequests.push(req.headers.authorization);
+        res.writeHead(500).end();
+        return;
+      case `/huge${METADATA_PATH}`:
+        // Chunked, so that only reading the body tells its size.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write(' '.repeat(1024 * 1024));
+        res.end(' ');
+        return;
+      case `/padded${METADATA_PATH}`: {
+        // Exactly 1 MiB: the most that is read.
+        const document = metadataFor('/padded', `${origin}/padded/v1/token`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(document.padEnd(1024 * 1024, ' '));
+        return;
+      }
+      case `/huge-declared${METADATA_PATH}`:
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 * 1024 + 1) }).end(' '.repeat(1024 * 1024 + 1));
+        return;
       default:
         res.writeHead(404).end();
     }
@@ -45,6 +73,8 @@ function misbehavingServer(): Server {
 
 let server: Server;
 let origin: string;
+/** The Authorization header of every request that reached the target of the token endpoint's redirect. */
+const redirectedRequests: Array<string | undefined> = [];
 let closedPort: number;
 
 beforeAll(async () => {
@@ -105,6 +135,38 @@ describe('key-insight verify with servers that misbehave', () => {
     expect(run.stdout).toContain(`the Metadata URI: no complete answer from ${origin.slice('http://'.length)} within 300 ms (raise it with --timeout-ms)`);
   });
 
+  it('does not follow a redirect of the Metadata URI', async () => {
+    const run = await verifyIssuer(`${origin}/moved`);
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(`${METADATA_CHECK}        HTTP 302 (no content type, redirecting to ${origin}/failing${METADATA_PATH}), empty body\n`);
+  });
+
+  it('does not follow a redirect of the token endpoint, so the credentials go nowhere else', async () => {
+    const run = await verifyIssuer(`${origin}/redirecting`);
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      '  FAIL  Token endpoint issues an access token (client_credentials, client_secret_basic)\n        HTTP 307 (no content type, redirecting to /redirecting/v1/token-elsewhere), empty body\n',
+    );
+    expect(redirectedRequests).toEqual([]);
+  });
+
+  it('reads an answer of exactly 1 MiB', async () => {
+    const run = await verifyIssuer(`${origin}/padded`);
+
+    expect(run.stdout).toContain(`  PASS  Metadata URI (Well-known URL) answers with JSON\n        ${origin}/padded${METADATA_PATH}\n`);
+  });
+
+  it.each(['huge', 'huge-declared'])('stops reading an answer past 1 MiB (%s)', async (path) => {
+    const run = await verifyIssuer(`${origin}/${path}`);
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      `${METADATA_CHECK}        the Metadata URI: the answer from ${origin.slice('http://'.length)} is larger than 1048576 bytes (1 MiB), the most read from any server\n`,
+    );
+  });
+
   it('refuses plain http to a host that is not loopback, before connecting', async () => {
     const run = await verifyIssuer('http://example.invalid/oauth2/aus1');
 
@@ -114,11 +176,13 @@ describe('key-insight verify with servers that misbehave', () => {
     );
   });
 
-  it('refuses to send the client credentials to a token endpoint over plain http to a host that is not loopback', async () => {
+  it('refuses to send the client credentials to a token endpoint on another host, over plain http', async () => {
     const run = await verifyIssuer(`${origin}/plain-http-token`);
 
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('  FAIL  Token endpoint issues an access token (client_credentials, client_secret_basic)\n');
-    expect(run.stdout).toContain('refused to send a request to the token endpoint http://example.invalid over plain http');
+    expect(run.stdout).toContain(
+      `  FAIL  Token endpoint is the issuer's own (same origin, under the issuer's path)\n        token_endpoint http://example.invalid/v1/token is not on the origin of the issuer ${origin}/plain-http-token under its path, so the client secret was not sent to it\n`,
+    );
+    expect(run.stdout).toContain('  SKIP  Token endpoint issues an access token (client_credentials, client_secret_basic)\n');
   });
 });

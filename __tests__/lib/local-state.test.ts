@@ -115,6 +115,25 @@ describe('state files', () => {
     );
   });
 
+  it.each([
+    ['an object without a format version', '{"name":"ki-old"}'],
+    ['a list', '[]'],
+    ['a state whose resources are not a list', '{"version":4,"resources":{}}'],
+  ])('that are JSON but not a Terraform state (%s) are refused, since they may hold resources', (_what, text) => {
+    const { run } = synthIn({ 'terraform.ki-old.tfstate': text, 'terraform.ki.tfstate': ACCOUNT_RESOURCES }, configWith(minimalStack({ name: 'ki' })));
+
+    expect(refusal(run)).toBe(
+      'Refusing to synthesize: these stacks are no longer configured, but their local state still holds resources that nothing would manage any more (nothing was written):\n' +
+        '  - ki-old: terraform.ki-old.tfstate is not a Terraform state this synth can read, so it may hold resources; put it back in the configuration and run `npx cdktf destroy ki-old` before removing it',
+    );
+  });
+
+  it('that are a Terraform state without a resources list are taken as holding nothing', () => {
+    const { run } = synthIn({ 'terraform.ki-old.tfstate': '{"version":4,"serial":1,"lineage":"test","outputs":{}}' }, configWith(minimalStack({ name: 'ki' })));
+
+    expect(run).not.toThrow();
+  });
+
   it.each(['terraform.tfstate', 'terraform.1st-stack.tfstate', 'terraform.ki-old.tfstate.backup', `terraform.${'a'.repeat(51)}.tfstate`])(
     'named %s, which this project never writes, are left alone',
     (name) => {

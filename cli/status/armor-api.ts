@@ -19,8 +19,6 @@ const MAX_PAGES = 1000;
 const TOKEN_RENEWAL_MARGIN_SECONDS = 5;
 /** The pause before the one retry of a request Armor answered with a 5xx status. */
 const RETRY_PAUSE_MS = 500;
-/** Redirects followed per request (the document asks clients to follow them, 308 included). */
-const MAX_REDIRECTS = 3;
 
 export type ArmorScope = { readonly type: 'account'; readonly accountId: string | null } | { readonly type: 'organization' } | { readonly type: string };
 
@@ -190,20 +188,21 @@ export class ArmorClient {
     return body.access_token;
   }
 
-  /** One request; redirects are followed within the same origin only, so that credentials never go elsewhere. */
+  /**
+   * One request. Every Armor request carries credentials (the app's API key, or a token), so a redirect
+   * is not followed, even to the same origin: the published document asks clients to follow them, but a
+   * 303 would have the API key posted again to wherever it points.
+   */
   private async request(pathAndQuery: string, request: Parameters<typeof httpRequest>[2]): Promise<HttpAnswer> {
     const what = `Fortanix Armor (${request.method} ${pathAndQuery.split('?')[0]})`;
-    let url = `${this.credentials.baseUrl}${pathAndQuery}`;
-    for (let redirects = 0; ; redirects++) {
-      const answer = await httpRequest(url, what, request, this.timeoutMs);
-      if (![301, 302, 303, 307, 308].includes(answer.status) || answer.location === undefined) return answer;
-      const next = new URL(answer.location, url);
-      if (next.origin !== new URL(url).origin) {
-        throw new ArmorError(`${what}: HTTP ${answer.status} redirects to ${next.origin}, another host: set ${ARMOR_ENV.url}=${next.origin} if that is your Armor API`);
-      }
-      if (redirects >= MAX_REDIRECTS) throw new ArmorError(`${what}: more than ${MAX_REDIRECTS} redirects`);
-      url = next.href;
+    const url = `${this.credentials.baseUrl}${pathAndQuery}`;
+    const answer = await httpRequest(url, what, request, this.timeoutMs);
+    if (answer.status >= 300 && answer.status <= 399 && answer.location !== undefined) {
+      throw new ArmorError(
+        `${what}: HTTP ${answer.status} redirects to ${URL.canParse(answer.location, url) ? new URL(answer.location, url).href : JSON.stringify(answer.location)}, but a request carrying credentials follows no redirect: set ${ARMOR_ENV.url} to the Armor API's own URL (now ${this.credentials.baseUrl})`,
+      );
     }
+    return answer;
   }
 }
 

@@ -4,7 +4,7 @@ import { EXIT_CODES } from '../exit-codes';
 import type { Streams } from '../main';
 import { listMemberAccounts, OrganizationsError } from '../organization-accounts';
 import { memberRoleArn, readOrganizationTargets, type OrganizationTargets } from '../organization-outputs';
-import type { Redactor } from '../redactor';
+import { shortSecretProblem, type Redactor } from '../redactor';
 import { loadSetup, OUTPUT_NAMES, type KeyInsightSetup } from '../stack-outputs';
 import { UsageError } from '../usage-error';
 import { TransportError } from '../verify/http';
@@ -28,6 +28,8 @@ export async function statusCommand(options: StatusOptions, redactor: Redactor, 
       `status reads Key Insight's connections and scans through the Fortanix Armor API: set ${missing.join(' and ')} to the app ID and API key of a Fortanix Armor app that may read them`,
     );
   }
+  const shortKey = shortSecretProblem(apiKey, ARMOR_ENV.apiKey);
+  if (shortKey !== undefined) throw new UsageError(`${shortKey}: set it to the API key of a Fortanix Armor app`);
   const baseUrl = armorUrl(env[ARMOR_ENV.url]);
   const setup = loadSetup(options.outputsFile, options.stack);
   if (setup.clientSecret !== undefined) redactor.addSecret(setup.clientSecret);

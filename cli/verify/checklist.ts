@@ -16,6 +16,7 @@ export const CHECKS = {
   metadataFetch: 'Metadata URI (Well-known URL) answers with JSON',
   metadataIssuer: "Metadata issuer equals the stack's issuer",
   metadataTokenEndpoint: "Metadata token_endpoint equals the stack's token_endpoint",
+  tokenEndpointOfIssuer: "Token endpoint is the issuer's own (same origin, under the issuer's path)",
   metadataJwksUri: 'Metadata names a jwks_uri',
   tokenRequest: 'Token endpoint issues an access token (client_credentials, client_secret_basic)',
   tokenSignature: "Token signature verifies against the server's published keys (jwks_uri)",

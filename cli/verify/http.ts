@@ -4,6 +4,12 @@ import type { Redactor } from '../redactor';
 const EXCERPT_LENGTH = 160;
 
 /**
+ * The most of an answer's body read from any server: a metadata document, a key set, a token answer or
+ * a page of a hundred Armor items is a few kilobytes, and a server sending more is not answering.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/**
  * A request that could not be made or completed: refused by policy, unreachable, too slow. The
  * message names the host and port, and never the request's headers or body.
  */
@@ -57,7 +63,10 @@ export function hostAndPort(url: URL): string {
   return `${url.hostname}:${port}`;
 }
 
-/** One request, bounded by `timeoutMs` from connection to the end of the body; redirects are not followed. */
+/**
+ * One request, bounded by `timeoutMs` from connection to the end of the body and by MAX_ANSWER_BYTES;
+ * redirects are not followed, so that no credential is sent on to where a server points.
+ */
 export async function httpRequest(url: string, what: string, request: HttpRequest, timeoutMs: number): Promise<HttpAnswer> {
   const target = allowedUrl(url, what);
   try {
@@ -72,12 +81,38 @@ export async function httpRequest(url: string, what: string, request: HttpReques
     return {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
-      body: await response.text(),
+      body: await boundedBody(response, what, target),
       ...(location === null ? {} : { location }),
     };
   } catch (error) {
+    if (error instanceof TransportError) throw error;
     throw new TransportError(`${what}: ${transportProblem(error, target, timeoutMs)}`);
   }
+}
+
+/** The body as text, read up to MAX_ANSWER_BYTES: past that, the rest is not read and a TransportError says so. */
+async function boundedBody(response: Response, what: string, target: URL): Promise<string> {
+  const tooLarge = () =>
+    new TransportError(`${what}: the answer from ${hostAndPort(target)} is larger than ${MAX_ANSWER_BYTES} bytes (1 MiB), the most read from any server`);
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Names what went wrong from fetch's error, which hides the cause (a socket error code) one level down. */

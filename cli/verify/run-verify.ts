@@ -4,6 +4,7 @@ import type { KeyInsightSetup } from '../stack-outputs';
 import { assumeRoleCheck, assumeRoles } from './assume-role';
 import { CHECKS, CLIENT_SECRET_CHECK, Checklist, checkResult, type CheckResult } from './checklist';
 import { describeAnswer, httpRequest, jsonObject, TransportError, type HttpAnswer } from './http';
+import { foreignTokenEndpoint } from './token-endpoint';
 import { checkTokenClaims, summarizeToken, type TokenClaims, type TokenSummary } from './token-claims';
 import { basicAuthorization, readTokenAnswer, tokenRequestBody } from './token-request';
 import { decodeToken, verifySignature } from './token-signature';
@@ -110,7 +111,10 @@ interface Run {
   readonly checklist: Checklist;
 }
 
-/** Step 1: the metadata names the issuer and the endpoints; returns the endpoints to use. */
+/**
+ * Step 1: the metadata names the issuer and the endpoints; returns the endpoints to use, or undefined when
+ * the token endpoint is missing or not the stack issuer's own, so that the client secret is not read or sent.
+ */
 async function checkMetadata(run: Run): Promise<{ tokenEndpoint: string; jwksUri?: string } | undefined> {
   const { setup, checklist } = run;
   const document = await getJson(run, setup.metadataUri, 'the Metadata URI');
@@ -144,6 +148,12 @@ async function checkMetadata(run: Run): Promise<{ tokenEndpoint: string; jwksUri
       "Key Insight uses the metadata's token_endpoint; the stack's token_endpoint output is out of date",
     ),
   );
+  const foreign = foreignTokenEndpoint(setup.issuer, tokenEndpoint);
+  if (foreign !== undefined) {
+    checklist.fail('tokenEndpointOfIssuer', foreign, "the Metadata URI or the outputs file names another server than the stack's Okta authorization server");
+    return undefined;
+  }
+  checklist.pass('tokenEndpointOfIssuer', tokenEndpoint);
   if (typeof jwksUri !== 'string') {
     checklist.fail('metadataJwksUri', 'the metadata names no jwks_uri, so no token can be verified');
     return { tokenEndpoint };

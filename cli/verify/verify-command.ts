@@ -17,10 +17,10 @@ import { runVerify, type RotatedSecretSource } from './run-verify';
  * the Okta provider's credentials (OKTA_*), as rotate-secret does. Without them, the secret's check is
  * skipped, saying why, and every check that needs no secret still runs.
  */
-function rotatedSecretSource(setup: KeyInsightSetup, env: NodeJS.ProcessEnv, redactor: Redactor): RotatedSecretSource {
+function rotatedSecretSource(setup: KeyInsightSetup, env: NodeJS.ProcessEnv, redactor: Redactor, timeoutMs: number): RotatedSecretSource {
   let credentials: OktaCredentials;
   try {
-    credentials = oktaCredentials(env, redactor);
+    credentials = oktaCredentials(env, redactor, timeoutMs);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     return {
@@ -36,7 +36,7 @@ function rotatedSecretSource(setup: KeyInsightSetup, env: NodeJS.ProcessEnv, red
         if (newest === undefined) return { problem: `app ${setup.clientId} has no ACTIVE client secret: run \`npx key-insight rotate-secret start\`` };
         return { secret: newest.value, detail: `secret ${newest.id}, created ${newest.created} (value not shown)` };
       } catch (error) {
-        return { problem: `cannot list the client secrets of app ${setup.clientId}: ${describeOktaError(error, credentials.orgUrl)}` };
+        return { problem: `cannot list the client secrets of app ${setup.clientId}: ${describeOktaError(error, credentials)}` };
       }
     },
   };
@@ -57,7 +57,7 @@ export async function verifyCommand(options: VerifyOptions, redactor: Redactor, 
   if (clientSecret !== undefined) redactor.addSecret(clientSecret);
   const report =
     clientSecret === undefined
-      ? await runVerify(setup, options, redactor, rotatedSecretSource(setup, env, redactor))
+      ? await runVerify(setup, options, redactor, rotatedSecretSource(setup, env, redactor, options.timeoutMs))
       : await runVerify({ ...setup, clientSecret }, options, redactor);
   print.stdout(options.json ? renderVerifyJson(report) : renderVerifyText(report));
   return report.passed ? EXIT_CODES.ok : EXIT_CODES.failed;

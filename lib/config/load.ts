@@ -1,7 +1,6 @@
 /** Finding and reading the configuration file. */
-import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import { getSystemErrorMap } from 'node:util';
+import { FileRefusal, readRegularFile, type FileProblem } from '../regular-file';
 import { ConfigError, DEFAULT_CONFIG_FILE, formatPath, parseConfig, refusal } from './errors';
 import type { KeyInsightConfig } from './schema';
 
@@ -53,82 +52,28 @@ export function loadConfig(path: string, acknowledgeableIds?: readonly string[])
 
 /** The file's text, when it is a regular file of at most CONFIG_FILE_MAX_BYTES; a sentence otherwise. */
 function readConfigFile(path: string): string {
-  const stats = statOf(path);
-  if (stats.isDirectory()) throw new ConfigError(`Cannot read the configuration file ${path}: it is a folder, not a file.`);
-  if (!stats.isFile()) {
-    throw new ConfigError(`Cannot read the configuration file ${path}: it is ${otherKind(stats)}, not a regular file.`);
-  }
-  const tooLarge = () =>
-    new ConfigError(
-      `Cannot read the configuration file ${path}: it is larger than ${CONFIG_FILE_MAX_BYTES} bytes (1 MiB), the most a configuration may be.`,
-    );
-  if (stats.size > CONFIG_FILE_MAX_BYTES) throw tooLarge();
-  const descriptor = openConfigFile(path);
   try {
-    // One byte more than allowed: a file that grew since its size was read is refused all the same.
-    const buffer = Buffer.alloc(CONFIG_FILE_MAX_BYTES + 1);
-    let length = 0;
-    for (;;) {
-      const read = readFrom(path, descriptor, buffer, length);
-      if (read === 0) break;
-      length += read;
-      if (length > CONFIG_FILE_MAX_BYTES) throw tooLarge();
-    }
-    return buffer.toString('utf8', 0, length);
-  } finally {
-    closeSync(descriptor);
-  }
-}
-
-function statOf(path: string): Stats {
-  try {
-    return statSync(path);
+    return readRegularFile(path, CONFIG_FILE_MAX_BYTES);
   } catch (error) {
-    throw unreadable(path, error);
+    if (!(error instanceof FileRefusal)) throw error;
+    throw new ConfigError(refusedFile(path, error.problem));
   }
 }
 
-/** What a path that is neither a file nor a folder is: a device or a pipe, which a read could wait on forever. */
-function otherKind(stats: Stats): string {
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  if (stats.isFIFO()) return 'a named pipe';
-  if (stats.isSocket()) return 'a socket';
-  return 'something other than a file';
-}
-
-/** One read into `buffer` at `offset`; a file that refuses to be read (/proc/self/mem: EIO) gets a sentence. */
-function readFrom(path: string, descriptor: number, buffer: Buffer, offset: number): number {
-  try {
-    return readSync(descriptor, buffer, offset, buffer.length - offset, null);
-  } catch (error) {
-    throw unreadable(path, error);
+function refusedFile(path: string, problem: FileProblem): string {
+  switch (problem.kind) {
+    case 'missing':
+      return `Configuration file not found: ${path}. Create it, or set ${CONFIG_FILE_ENV} to the path of another file.`;
+    case 'folder':
+      return `Cannot read the configuration file ${path}: it is a folder, not a file.`;
+    case 'not-regular':
+      return `Cannot read the configuration file ${path}: it is ${problem.what}, not a regular file.`;
+    case 'too-large':
+      return `Cannot read the configuration file ${path}: it is larger than ${CONFIG_FILE_MAX_BYTES} bytes (1 MiB), the most a configuration may be.`;
+    case 'unreadable':
+      if (problem.code === 'ENOTDIR') return `Cannot read the configuration file ${path}: a part of that path is a file, not a folder.`;
+      return `Cannot read the configuration file ${path}: ${problem.reason}.`;
   }
-}
-
-function openConfigFile(path: string): number {
-  try {
-    return openSync(path, 'r');
-  } catch (error) {
-    throw unreadable(path, error);
-  }
-}
-
-function unreadable(path: string, error: unknown): ConfigError {
-  const { code, errno } = error as NodeJS.ErrnoException;
-    if (code === 'ENOENT') {
-      return new ConfigError(
-        `Configuration file not found: ${path}. Create it, or set ${CONFIG_FILE_ENV} to the path of another file.`,
-      );
-    }
-    if (code === 'EISDIR') {
-      return new ConfigError(`Cannot read the configuration file ${path}: it is a folder, not a file.`);
-    }
-    if (code === 'ENOTDIR') {
-      return new ConfigError(`Cannot read the configuration file ${path}: a part of that path is a file, not a folder.`);
-    }
-    // The operating system's own description ("permission denied"), without its error code.
-    const reason = errno === undefined ? undefined : getSystemErrorMap().get(errno)?.[1];
-    return new ConfigError(`Cannot read the configuration file ${path}: ${reason ?? 'the system refused to read it'}.`);
 }
 
 /** Line and column (both from 1) of an offset in a text. */

@@ -54,8 +54,8 @@ export interface ArmorStandIn {
   setData(data: StandInData): void;
   /** The next `times` requests to a path answer with this status and plain-text body. */
   failNext(path: string, status: number, text: string, times?: number): void;
-  /** The next request to a path answers 308, to the same URL on `origin` (default: the stand-in's own). */
-  redirectNext(path: string, origin?: string): void;
+  /** The next request to a path answers `status` (default 308), to the same URL on `origin` (default: the stand-in's own). */
+  redirectNext(path: string, origin?: string, status?: number): void;
   /** Token lifetime declared in expires_in (default 3600). */
   setTokenLifetime(seconds: number): void;
   /** Tokens stop working after this many API calls each, before expires_in says (default: never). */
@@ -108,7 +108,7 @@ export async function startArmorStandIn(initial: StandInData): Promise<ArmorStan
   const issuedTokens: string[] = [];
   let data = initial;
   let failures: Array<{ path: string; status: number; text: string; times: number }> = [];
-  let redirects: Array<{ path: string; origin?: string }> = [];
+  let redirects: Array<{ path: string; origin?: string; status: number }> = [];
   let tokenLifetime = 3600;
   let revokeAfter: number | undefined;
   let delayMs = 0;
@@ -143,10 +143,10 @@ export async function startArmorStandIn(initial: StandInData): Promise<ArmorStan
     const failure = failures.find((candidate) => candidate.path === url.pathname && candidate.times > 0);
     const redirect = redirects.findIndex((candidate) => candidate.path === url.pathname);
     if (redirect >= 0) {
-      const origin = redirects.splice(redirect, 1)[0]?.origin;
+      const { origin, status } = redirects.splice(redirect, 1)[0]!;
       record('none');
-      undeclaredAnswers.push(`${method.toUpperCase()} ${url.pathname} 308`);
-      res.writeHead(308, { location: origin === undefined ? `${url.pathname}${url.search}` : `${origin}${url.pathname}${url.search}` }).end();
+      undeclaredAnswers.push(`${method.toUpperCase()} ${url.pathname} ${status}`);
+      res.writeHead(status, { location: origin === undefined ? `${url.pathname}${url.search}` : `${origin}${url.pathname}${url.search}` }).end();
       return;
     }
 
@@ -234,8 +234,8 @@ export async function startArmorStandIn(initial: StandInData): Promise<ArmorStan
     failNext: (path, status, text, times = 1) => {
       failures.push({ path, status, text, times });
     },
-    redirectNext: (path, origin) => {
-      redirects.push({ path, ...(origin === undefined ? {} : { origin }) });
+    redirectNext: (path, origin, status = 308) => {
+      redirects.push({ path, status, ...(origin === undefined ? {} : { origin }) });
     },
     setTokenLifetime: (seconds) => {
       tokenLifetime = seconds;
