@@ -24,6 +24,8 @@ Usage (run from the project root, after \`npx cdktf synth\` where a command read
   key-insight-ci verify-deployed [--outputs-file F] key-insight verify for each environment stack in the outputs file
   key-insight-ci state-policy                   the IAM policy denying the plan role the <env>-secret state objects in S3
                                                 (reads key-insight.config.json, or the file KEY_INSIGHT_CONFIG names)
+  key-insight-ci deploy-role-policy             the least-privilege IAM policy of the deploy role for the configuration
+  key-insight-ci plan-role-policy               the read-only IAM policy of the plan role, with the deny of the <env>-secret state
 CDKTF_OUTDIR overrides the cdktf.out folder. Exit codes: 0 passed, 1 a check failed, 2 usage error.
 `;
 
@@ -48,6 +50,10 @@ export async function ciMain(argv: readonly string[], env: NodeJS.ProcessEnv, pr
         return await (require('./outputs-steps') as typeof import('./outputs-steps')).verifyDeployed(outputsFile, print);
       case 'state-policy':
         return (require('./state-policy') as typeof import('./state-policy')).statePolicyCommand(env, print);
+      case 'deploy-role-policy':
+        return (require('./role-policies') as typeof import('./role-policies')).ciRolePolicyCommand('deploy', env, print);
+      case 'plan-role-policy':
+        return (require('./role-policies') as typeof import('./role-policies')).ciRolePolicyCommand('plan', env, print);
       case undefined:
       case 'help':
       case '--help':
