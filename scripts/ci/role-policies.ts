@@ -80,7 +80,7 @@ function scopeResources(environment: StackConfig): Record<Exclude<ActionScope, '
     stackset:
       organization === undefined
         ? []
-        : [`${cloudformation}:stackset/${name}:*`, `${cloudformation}:stackset-target/${name}:*`, `arn:${partition}:cloudformation:${environment.aws.region}:aws:type/resource/AWS-IAM-*`],
+        : [`${cloudformation}:stackset/${name}:*`, `${cloudformation}:stackset-target/${name}:*`, `${cloudformation}:type/resource/AWS-IAM-*`],
   };
 }
 

@@ -5,7 +5,7 @@ import { accessLevel } from '../../../lib/scanning-policy';
 import { ciMain } from '../../../scripts/ci/main';
 import { TERRAFORM_AWS_ACTIONS } from '../../../scripts/ci/terraform-aws-actions';
 import { ROOT, configWith, minimalStack } from '../../helpers/config';
-import { organizationStack } from '../../helpers/organization';
+import { organizationStack, templateOf } from '../../helpers/organization';
 import { synthConfig, type TerraformJson } from '../../helpers/synth';
 
 // `key-insight-ci deploy-role-policy` and `plan-role-policy`, checked against the resource types, names
@@ -156,16 +156,19 @@ describe('the resources the CI role policies name', () => {
     expect(statementOf(deploy, 'OidcProviders').Resource).toEqual([adopted]);
   });
 
-  it('scopes the StackSet actions to the StackSet the synth writes, and grants CreateStackSet on "*", which names no resource', async () => {
-    const stackSet = Object.values(synthConfig(ORGANIZATION)['ki-org']!.resource!.aws_cloudformation_stack_set!)[0].name;
+  it('scopes the StackSet actions to the StackSet the synth writes and the IAM types of its template, and grants CreateStackSet on "*", which names no resource', async () => {
+    const synthesized = Object.values(synthConfig(ORGANIZATION)['ki-org']!.resource!.aws_cloudformation_stack_set!)[0];
+    const stackSet = synthesized.name;
+    const templateTypes = Object.values(templateOf(synthesized.template_body).Resources).map((resource: any) => resource.Type);
 
     const deploy = await policyOf('deploy-role-policy', ORGANIZATION);
 
     expect(stackSet).toBe('ki-org-key-insight');
+    expect(templateTypes.sort()).toEqual(['AWS::IAM::ManagedPolicy', 'AWS::IAM::OIDCProvider', 'AWS::IAM::Role']);
     expect(statementOf(deploy, 'StackSets').Resource).toEqual([
       `arn:aws:cloudformation:eu-west-1:*:stackset/${stackSet}:*`,
       `arn:aws:cloudformation:eu-west-1:*:stackset-target/${stackSet}:*`,
-      'arn:aws:cloudformation:eu-west-1:aws:type/resource/AWS-IAM-*',
+      'arn:aws:cloudformation:eu-west-1:*:type/resource/AWS-IAM-*',
     ]);
     expect(statementOf(deploy, 'StackSetsCreate')).toEqual({ Sid: 'StackSetsCreate', Effect: 'Allow', Action: ['cloudformation:CreateStackSet'], Resource: ['*'] });
   });
