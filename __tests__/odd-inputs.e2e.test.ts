@@ -101,7 +101,7 @@ const CASES: Case[] = [
   ki(['no-such-command'], 2),
   ki([''], 2),
 
-  ...['deploy-check', 'plan', 'drift', 'deployed-stacks', 'mask-secrets', 'verify-deployed', 'state-policy'].flatMap((command) => [
+  ...['deploy-check', 'plan', 'drift', 'deployed-stacks', 'mask-secrets', 'verify-deployed', 'state-policy', 'deploy-role-policy', 'plan-role-policy'].flatMap((command) => [
     ci([command, 'extra'], 2, undefined, '"extra"'),
     ci([command, '--no-such-flag'], 2, undefined, "'--no-such-flag'"),
     ci([command, '-x'], 2, undefined, "'-x'"),
@@ -137,6 +137,11 @@ const CASES: Case[] = [
   ci(['state-policy'], 2, { KEY_INSIGHT_CONFIG: 'not-json' }),
   ci(['state-policy'], 2, { KEY_INSIGHT_CONFIG: '/dev/urandom' }),
   ci(['state-policy'], 2, { KEY_INSIGHT_CONFIG: '/proc/self/mem' }),
+  ...['deploy-role-policy', 'plan-role-policy'].flatMap((command) => [
+    ci([command], 2, { KEY_INSIGHT_CONFIG: 'a-folder' }),
+    ci([command], 2, { KEY_INSIGHT_CONFIG: 'not-json' }),
+    ci([command], 2, { KEY_INSIGHT_CONFIG: '/dev/urandom' }),
+  ]),
   ci(['no-such-command'], 2),
   ci([], 2),
 ];

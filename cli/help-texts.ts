@@ -38,7 +38,8 @@ It says what it did not find or found more than once; exit code 1 then, 0 when e
 
 export const STATUS_HELP = `key-insight status [--outputs-file F] [--stack S] [--json] [--max-scan-age-hours N] [--timeout-ms N]
 
-Asks Key Insight, through the Fortanix Armor API it runs on, what it does with each deployed account:
+Asks Key Insight, through the Fortanix Armor API it runs on, what it does with each deployed account
+of the --stack environment, or without --stack of every environment in the outputs file:
 the connection whose role ARN is the account's role, whether it signs in with the Okta trust (OpenID
 Connect) or an access key, whether its scope fits (account with that account ID, or organization for an
 organization's management role), and its latest scan. For an organization it also checks every active
@@ -46,7 +47,7 @@ member account that \`outputs --accounts\` lists (with AWS credentials that may 
 against the accounts the latest completed scan covered.
 Problems: no connection, an access key, a scope that does not fit, no completed scan within
 --max-scan-age-hours, a failed latest scan, a member account missing from the latest completed scan.
-  --json                  print {"accounts":[...]} only
+  --json                  print {"accounts":[...]} only; for several environments {"environments":[{"stack","accounts"}]}
   --max-scan-age-hours N  how recent the latest completed scan must be (default ${DEFAULT_MAX_SCAN_AGE_HOURS})
   --timeout-ms N          limit for each request (default ${DEFAULT_TIMEOUT_MS})
 Credentials: ${ARMOR_ENV.appId} and ${ARMOR_ENV.apiKey} (an Armor app's API key, never printed);

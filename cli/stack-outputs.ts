@@ -95,6 +95,12 @@ export function loadSetup(outputsFile: string, stack?: string): KeyInsightSetup 
   return selectSetup(readOutputsFile(outputsFile), outputsFile, stack);
 }
 
+/** The environment stacks of a parsed outputs file: those with a client_id output, in the file's order. */
+export function environmentStackNames(file: unknown): string[] {
+  if (!isRecord(file)) return [];
+  return Object.entries(file).filter(([, outputs]) => isRecord(outputs) && OUTPUT_NAMES.clientId in outputs).map(([name]) => name);
+}
+
 /** Picks the environment stack from a parsed outputs file and gathers its AWS roles. */
 export function selectSetup(file: unknown, outputsFile: string, stack?: string): KeyInsightSetup {
   if (!isRecord(file)) {

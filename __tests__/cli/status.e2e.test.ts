@@ -307,6 +307,71 @@ All 3 accounts fine.
   });
 });
 
+describe('key-insight status for an outputs file with several environments', () => {
+  const TWO_ENVIRONMENTS = deployed({
+    stacks: [minimalStack({ name: 'ki-prod', aws: { region: 'eu-west-1', accounts: [{ accountId: A }, { accountId: B }, { accountId: C }] } }), minimalStack({ name: 'ki-stage' })],
+  });
+  const STAGE_ROLE = roleOf(MANAGEMENT, 'ki-stage');
+  const bothHealthy = (): StandInData => {
+    const data = healthyMultiAccount();
+    return { ...data, connections: [...data.connections, connection(4, 'stage', STAGE_ROLE)], scans: [...data.scans, scan(6, 4, 'completed', 2)] };
+  };
+
+  it('reports each environment under its own heading without --stack, and exits 0 when none has a problem', async () => {
+    const run = await status(TWO_ENVIRONMENTS, bothHealthy());
+
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    const ended = run.stdout.match(/latest scan completed (\S+ \S+) UTC/)![1];
+    expect(run.stdout).toBe(`Key Insight's view of stack "ki-prod" (key-insight.outputs.json), from ${armor.url}; a completed scan must have ended within 48 hours
+
+  ok  ${A}  account  "prod-a"  OpenID Connect  scope account ${A}  latest scan completed ${ended} UTC
+  ok  ${B}  account  "prod-b"  OpenID Connect  scope account ${B}  latest scan completed ${ended} UTC
+  ok  ${C}  account  "prod-c"  OpenID Connect  scope account ${C}  latest scan completed ${ended} UTC
+
+All 3 accounts fine.
+
+Key Insight's view of stack "ki-stage" (key-insight.outputs.json), from ${armor.url}; a completed scan must have ended within 48 hours
+
+  ok  ${MANAGEMENT}  account  "stage"  OpenID Connect  scope account ${MANAGEMENT}  latest scan completed ${ended} UTC
+
+All one account fine.
+
+2 environments in key-insight.outputs.json: all fine.
+`);
+  });
+
+  it('exits 1 naming the environment with a problem when one of them has one', async () => {
+    const run = await status(TWO_ENVIRONMENTS, withConnection(bothHealthy(), 4, undefined));
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(`  PROBLEM  ${MANAGEMENT}  account  no connection\n`);
+    expect(run.stdout).toContain('All 3 accounts fine.\n');
+    expect(run.stdout.endsWith('\n1 of one account with problems.\n\n2 environments in key-insight.outputs.json: problems in ki-stage.\n')).toBe(true);
+  });
+
+  it('prints {"environments":[{"stack","accounts"}]} with --json, each accounts list as for one environment', async () => {
+    const run = await status(TWO_ENVIRONMENTS, withConnection(bothHealthy(), 4, undefined), ['--json']);
+
+    expect(run.exitCode).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(Object.keys(report)).toEqual(['environments']);
+    expect(report.environments.map((environment: any) => [environment.stack, environment.accounts.map((account: any) => account.accountId)])).toEqual([
+      ['ki-prod', [A, B, C]],
+      ['ki-stage', [MANAGEMENT]],
+    ]);
+    expect(report.environments[1].accounts[0]).toEqual({ accountId: MANAGEMENT, roleArn: STAGE_ROLE, connection: null, lastScan: null, problems: [`no Key Insight connection uses the role ${STAGE_ROLE}`] });
+  });
+
+  it('reports only the environment --stack names, as for a file with one environment', async () => {
+    const run = await status(TWO_ENVIRONMENTS, withConnection(bothHealthy(), 4, undefined), ['--json', '--stack', 'ki-prod']);
+
+    expect(run.exitCode).toBe(0);
+    expect(Object.keys(json(run))).toEqual(['accounts']);
+    expect(json(run).accounts.map((account) => account.accountId)).toEqual([A, B, C]);
+  });
+});
+
 describe('key-insight status for an organization environment', () => {
   const MEMBER_ROLE = (account: string) => roleOf(account, 'ki-org');
   const MANAGEMENT_ROLE = roleOf(MANAGEMENT, 'ki-org');

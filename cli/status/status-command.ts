@@ -5,16 +5,17 @@ import type { Streams } from '../main';
 import { listMemberAccounts, OrganizationsError } from '../organization-accounts';
 import { memberRoleArn, readOrganizationTargets, type OrganizationTargets } from '../organization-outputs';
 import { shortSecretProblem, type Redactor } from '../redactor';
-import { loadSetup, OUTPUT_NAMES, type KeyInsightSetup } from '../stack-outputs';
+import { environmentStackNames, OUTPUT_NAMES, readOutputsFile, selectSetup, type KeyInsightSetup } from '../stack-outputs';
 import { UsageError } from '../usage-error';
 import { TransportError } from '../verify/http';
-import { accountStatuses, latestCompletedScan, organizationConnection, type DeployedAccount, type KeyInsightRecords } from './account-status';
+import { accountStatuses, latestCompletedScan, organizationConnection, type AccountStatus, type DeployedAccount, type KeyInsightRecords } from './account-status';
 import { ArmorClient, ArmorError, ARMOR_ENV, armorBaseUrl } from './armor-api';
-import { renderStatusJson, renderStatusTable } from './status-report';
+import { renderEnvironmentsJson, renderStatusJson, renderStatusTable } from './status-report';
 
 /**
  * `key-insight status`: asks Key Insight (through the Fortanix Armor API) which connection uses each
- * deployed account's role, and how its latest scans went. Exit 0 when no account has a problem, 1
+ * deployed account's role, and how its latest scans went: of the `--stack` environment, or without it of
+ * every environment of the outputs file. Exit 0 when no account has a problem, 1
  * when one has or a call failed, 2 for usage problems.
  */
 export async function statusCommand(options: StatusOptions, redactor: Redactor, print: Streams, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -31,8 +32,41 @@ export async function statusCommand(options: StatusOptions, redactor: Redactor, 
   const shortKey = shortSecretProblem(apiKey, ARMOR_ENV.apiKey);
   if (shortKey !== undefined) throw new UsageError(`${shortKey}: set it to the API key of a Fortanix Armor app`);
   const baseUrl = armorUrl(env[ARMOR_ENV.url]);
-  const setup = loadSetup(options.outputsFile, options.stack);
-  if (setup.clientSecret !== undefined) redactor.addSecret(setup.clientSecret);
+  const file = readOutputsFile(options.outputsFile);
+  // Without --stack, every environment of the file: the drift job checks all that are deployed.
+  const environments = options.stack === undefined ? environmentStackNames(file) : [];
+  const setups = (environments.length > 1 ? environments : [options.stack]).map((stack) => selectSetup(file, options.outputsFile, stack));
+  for (const setup of setups) if (setup.clientSecret !== undefined) redactor.addSecret(setup.clientSecret);
+  const client = new ArmorClient({ baseUrl, appId, apiKey }, options.timeoutMs, redactor);
+  // Every environment is looked up before anything is printed, so that a failure leaves no half report.
+  const reports: Array<{ setup: KeyInsightSetup; statuses: AccountStatus[] }> = [];
+  for (const setup of setups) {
+    const statuses = await environmentStatuses(setup, client, options, print, env);
+    if (statuses === 'failed') return EXIT_CODES.failed;
+    reports.push({ setup, statuses });
+  }
+  const heading = (setup: KeyInsightSetup) => ({ stackName: setup.stackName, outputsFile: setup.outputsFile, baseUrl, maxScanAgeHours: options.maxScanAgeHours });
+  const withProblems = reports.filter((report) => report.statuses.some((status) => status.problems.length > 0)).map((report) => report.setup.stackName);
+  if (reports.length === 1) {
+    const [{ setup, statuses }] = reports as [(typeof reports)[number]];
+    print.stdout(options.json ? renderStatusJson(statuses) : renderStatusTable(statuses, heading(setup)));
+  } else if (options.json) {
+    print.stdout(renderEnvironmentsJson(reports.map((report) => ({ stackName: report.setup.stackName, statuses: report.statuses }))));
+  } else {
+    const summary = `${reports.length} environments in ${options.outputsFile}: ${withProblems.length === 0 ? 'all fine' : `problems in ${withProblems.join(', ')}`}.\n`;
+    print.stdout(`${reports.map((report) => renderStatusTable(report.statuses, heading(report.setup))).join('\n')}\n${summary}`);
+  }
+  return withProblems.length > 0 ? EXIT_CODES.failed : EXIT_CODES.ok;
+}
+
+/** What Key Insight does with each account of one environment; 'failed' when a call failed (and was printed). */
+async function environmentStatuses(
+  setup: KeyInsightSetup,
+  client: ArmorClient,
+  options: StatusOptions,
+  print: Streams,
+  env: NodeJS.ProcessEnv,
+): Promise<AccountStatus[] | 'failed'> {
   // An account configured but missing from the file would otherwise go unchecked without a word.
   const drift = configurationDrift(setup.outputsFile, setup.stackName, env);
   if (drift !== '') print.stderr(drift);
@@ -46,7 +80,7 @@ export async function statusCommand(options: StatusOptions, redactor: Redactor, 
     accounts = setup.awsRoles.map((role) => ({ accountId: role.accountId, roleArn: role.roleArn, kind: 'account' }));
   } else {
     const members = await memberAccounts(organization, print);
-    if (members === 'failed') return EXIT_CODES.failed;
+    if (members === 'failed') return 'failed';
     const management = setup.awsRoles.find((role) => role.stackName === setup.stackName);
     accounts = [...(management === undefined ? [] : [{ accountId: management.accountId, roleArn: management.roleArn, kind: 'management' as const }]), ...members];
     if (accounts.length === 0) {
@@ -56,25 +90,20 @@ export async function statusCommand(options: StatusOptions, redactor: Redactor, 
     }
   }
 
-  const client = new ArmorClient({ baseUrl, appId, apiKey }, options.timeoutMs, redactor);
   let records: KeyInsightRecords;
   try {
     records = await readRecords(client, accounts);
   } catch (error) {
     if (!(error instanceof ArmorError || error instanceof TransportError)) throw error;
     print.stderr(`key-insight: status: ${error.message}\n`);
-    return EXIT_CODES.failed;
+    return 'failed';
   }
-  const statuses = accountStatuses(accounts, records, {
+  return accountStatuses(accounts, records, {
     now: new Date(),
     maxScanAgeHours: options.maxScanAgeHours,
     outputsCommand: outputsCommandFor(setup, options),
     ...(organization === undefined ? {} : { stackSetName: organization.stackSetName }),
   });
-  print.stdout(
-    options.json ? renderStatusJson(statuses) : renderStatusTable(statuses, { stackName: setup.stackName, outputsFile: setup.outputsFile, baseUrl, maxScanAgeHours: options.maxScanAgeHours }),
-  );
-  return statuses.some((status) => status.problems.length > 0) ? EXIT_CODES.failed : EXIT_CODES.ok;
 }
 
 function armorUrl(value: string | undefined): string {

@@ -10,14 +10,23 @@ export interface StatusHeading {
 
 /** `{"accounts":[{accountId, roleArn, connection, lastScan, problems}]}` and nothing else. */
 export function renderStatusJson(statuses: readonly AccountStatus[]): string {
-  const accounts = statuses.map((status) => ({
+  return `${JSON.stringify({ accounts: accountsJson(statuses) }, null, 2)}\n`;
+}
+
+/** For several environments: `{"environments":[{stack, accounts}]}`, each `accounts` as above. */
+export function renderEnvironmentsJson(environments: ReadonlyArray<{ readonly stackName: string; readonly statuses: readonly AccountStatus[] }>): string {
+  const report = environments.map((environment) => ({ stack: environment.stackName, accounts: accountsJson(environment.statuses) }));
+  return `${JSON.stringify({ environments: report }, null, 2)}\n`;
+}
+
+function accountsJson(statuses: readonly AccountStatus[]) {
+  return statuses.map((status) => ({
     accountId: status.accountId,
     roleArn: status.roleArn,
     connection: status.connection === null ? null : { id: status.connection.id, name: status.connection.name, credentials: status.connection.credentials, scope: status.connection.scope },
     lastScan: status.lastScan,
     problems: status.problems.map((problem) => problem.problem),
   }));
-  return `${JSON.stringify({ accounts }, null, 2)}\n`;
 }
 
 /** One line per account, the accounts with problems last, then each problem with what to do. */

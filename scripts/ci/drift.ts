@@ -40,7 +40,7 @@ export function driftTargets(stacks: readonly SynthesizedStack[], patterns: read
  * `key-insight-ci drift`: plans every deployed stack that `STACKS` selects (cdktf patterns, default
  * every stack; `<env>-secret` excepted) with
  * `-detailed-exitcode`, and fails naming each stack and each resource that changed outside Terraform
- * or that the next deploy would change. Reads `TF_PLAN_API_TOKEN` for HCP Terraform stacks, the AWS
+ * or that the next deploy would change; fails too when it could plan no stack. Reads `TF_PLAN_API_TOKEN` for HCP Terraform stacks, the AWS
  * credentials of the job (the plan role), and the Okta provider's `OKTA_*` variables.
  */
 export async function driftCommand(env: NodeJS.ProcessEnv, print: CiStreams): Promise<number> {
@@ -48,10 +48,12 @@ export async function driftCommand(env: NodeJS.ProcessEnv, print: CiStreams): Pr
   const token = nonEmpty(env.TF_PLAN_API_TOKEN);
   const drifted: StackDrift[] = [];
   const failed: string[] = [];
+  const skipped: string[] = [];
   let checked = 0;
   for (const { stack, skip } of driftTargets(synthesizedStacks(outdir), stackPatterns(env), token)) {
     if (skip !== undefined) {
       print.stdout(`::notice::not checked: ${stack.name}: ${skip}\n`);
+      skipped.push(stack.name);
       continue;
     }
     const childEnv = terraformEnv(env, stack, token);
@@ -79,6 +81,11 @@ export async function driftCommand(env: NodeJS.ProcessEnv, print: CiStreams): Pr
     drifted.push(drift);
     for (const { address, action } of drift.changedOutside) print.stdout(`::error::${stack.name}: ${address} changed outside Terraform (${action})\n`);
     for (const { address, action } of drift.planned) print.stdout(`::error::${stack.name}: ${address} differs from the configuration: the next deploy would ${action} it\n`);
+  }
+  // A check that planned nothing found no drift only because it looked nowhere: that is not a pass.
+  if (checked === 0 && failed.length === 0) {
+    print.stdout(`::error::Checked no stack, so drift is unknown: every stack STACKS selects was skipped (${skipped.join(', ')}; the notices above say why).\n`);
+    return 1;
   }
   print.stdout(
     `Checked ${checked} stack${checked === 1 ? '' : 's'}: ${drifted.length === 0 ? 'no drift' : `drift in ${drifted.map((drift) => drift.stack).join(', ')}`}` +

@@ -25,10 +25,12 @@ Usage (run from the project root, after \`npx cdktf synth\` where a command read
   key-insight-ci verify-deployed [--outputs-file F] key-insight verify for each environment stack in the outputs file
   key-insight-ci state-policy                   the IAM policy denying the plan role the <env>-secret state objects in S3
                                                 (reads key-insight.config.json, or the file KEY_INSIGHT_CONFIG names)
+  key-insight-ci deploy-role-policy             the least-privilege IAM policy of the deploy role for the configuration
+  key-insight-ci plan-role-policy               the read-only IAM policy of the plan role, with the deny of the <env>-secret state
 CDKTF_OUTDIR overrides the cdktf.out folder. Exit codes: 0 passed, 1 a check failed, 2 usage error.
 `;
 
-const COMMANDS = ['deploy-check', 'plan', 'drift', 'deployed-stacks', 'mask-secrets', 'verify-deployed', 'state-policy'] as const;
+const COMMANDS = ['deploy-check', 'plan', 'drift', 'deployed-stacks', 'mask-secrets', 'verify-deployed', 'state-policy', 'deploy-role-policy', 'plan-role-policy'] as const;
 
 /** The options a command takes: the ones that read the outputs file take --outputs-file, the others none. */
 function takesOutputsFile(command: string): boolean {
@@ -95,6 +97,10 @@ export async function ciMain(argv: readonly string[], env: NodeJS.ProcessEnv, pr
         return await (require('./outputs-steps') as typeof import('./outputs-steps')).verifyDeployed(outputsFile, print);
       case 'state-policy':
         return (require('./state-policy') as typeof import('./state-policy')).statePolicyCommand(env, print);
+      case 'deploy-role-policy':
+        return (require('./role-policies') as typeof import('./role-policies')).ciRolePolicyCommand('deploy', env, print);
+      case 'plan-role-policy':
+        return (require('./role-policies') as typeof import('./role-policies')).ciRolePolicyCommand('plan', env, print);
     }
   } catch (error) {
     if (error instanceof CiUsageError || error instanceof UsageError || error instanceof ConfigError || error instanceof OutputFolderError) {
