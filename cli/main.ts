@@ -20,8 +20,9 @@ Usage:
   key-insight rename-stack OLD NEW
 
 outputs, verify, rotate-secret and status read the file written by
-  npx cdktf deploy <stack> --outputs-file ${DEFAULT_OUTPUTS_FILE} ${INCLUDE_SENSITIVE_FLAG}
-(default --outputs-file: ./${DEFAULT_OUTPUTS_FILE}). --stack picks the stack when the file holds several.
+  npx cdktf deploy <stack> <stack>-secret --outputs-file ${DEFAULT_OUTPUTS_FILE} ${INCLUDE_SENSITIVE_FLAG}
+(with AWS accounts, name its <stack>-<account ID> stacks too; default --outputs-file: ./${DEFAULT_OUTPUTS_FILE}).
+--stack picks the stack when the file holds several.
 
 discover and rename-stack read the configuration (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names).
 rotate-secret and discover call Okta's management API with the Okta provider's credentials (OKTA_*).

@@ -60,7 +60,7 @@ export function readOutputsFile(path: string): unknown {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new UsageError(
-        `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` for a deployed stack; name its <stack>-secret stack too, and its <stack>-<account ID> stacks when it has AWS accounts), or name another file with --outputs-file`,
+        `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> <stack>-secret --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` with the same stacks for a deployed one; name its <stack>-<account ID> stacks too when it has AWS accounts), or name another file with --outputs-file`,
       );
     }
     if (code === 'EISDIR') {

@@ -241,7 +241,7 @@ Check the token flow first: npx key-insight verify
 
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe(
-      'key-insight: outputs file key-insight.outputs.json does not exist: write it with `npx cdktf deploy <stack> --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs` (or `cdktf output` for a deployed stack; name its <stack>-secret stack too, and its <stack>-<account ID> stacks when it has AWS accounts), or name another file with --outputs-file\n',
+      'key-insight: outputs file key-insight.outputs.json does not exist: write it with `npx cdktf deploy <stack> <stack>-secret --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs` (or `cdktf output` with the same stacks for a deployed one; name its <stack>-<account ID> stacks too when it has AWS accounts), or name another file with --outputs-file\n',
     );
   });
 
