@@ -7,6 +7,7 @@ import { Redactor } from './redactor';
 import { ARMOR_ENV } from './status/armor-facts';
 import { INCLUDE_SENSITIVE_FLAG, loadSetup } from './stack-outputs';
 import { UsageError } from './usage-error';
+import { visibleText } from './visible-text';
 
 const HELP = {
   general: `key-insight: hand a deployed stack's Okta and AWS setup to Fortanix Key Insight
@@ -70,16 +71,36 @@ export interface Streams {
   readonly stderr: (text: string) => void;
 }
 
-/** Runs one invocation and returns its exit code; nothing it prints escapes the redactor. */
+/** Says, once, that what was printed had characters written as escapes (see visibleText). */
+const ESCAPED_NOTE =
+  'key-insight: warning: what is printed above held control or invisible characters (such as ESC or U+202E), written as \\uXXXX escapes: the outputs file, or an answer quoted above, holds them\n';
+
+/**
+ * Runs one invocation and returns its exit code; nothing it prints escapes the redactor, and no control
+ * or invisible character is printed as itself.
+ */
 export async function main(argv: readonly string[], streams: Streams = processStreams()): Promise<number> {
   // The AWS SDK's documented switch (aws/aws-sdk-js-v3#7983) for its seven-line notice that releases from
   // 2027 need Node 22: not this tool's message. Read when a client is made; a user's own setting stands.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const redactor = new Redactor();
-  const print = {
-    stdout: (text: string) => streams.stdout(redactor.redact(text)),
-    stderr: (text: string) => streams.stderr(redactor.redact(text)),
+  let escaped = false;
+  const shown = (text: string) => {
+    const redacted = redactor.redact(text);
+    const visible = visibleText(redacted);
+    escaped ||= visible !== redacted;
+    return visible;
   };
+  const print = {
+    stdout: (text: string) => streams.stdout(shown(text)),
+    stderr: (text: string) => streams.stderr(shown(text)),
+  };
+  const exitCode = await run(argv, streams, redactor, print);
+  if (escaped) streams.stderr(ESCAPED_NOTE);
+  return exitCode;
+}
+
+async function run(argv: readonly string[], streams: Streams, redactor: Redactor, print: Streams): Promise<number> {
   try {
     const invocation = parseInvocation(argv);
     switch (invocation.command) {
