@@ -6,6 +6,7 @@ import { renderOutputs, requireClientSecret } from './outputs-command';
 import { Redactor } from './redactor';
 import { ARMOR_ENV } from './status/armor-facts';
 import { INCLUDE_SENSITIVE_FLAG, loadSetup } from './stack-outputs';
+import { accountStackName } from '../lib/stack-names';
 import { UsageError } from './usage-error';
 import { visibleText } from './visible-text';
 
@@ -44,7 +45,8 @@ Well-known URL, Scopes, and the role ARN of every AWS account of the stack.
                    Organizations with your AWS credentials (honours AWS_ENDPOINT_URL_ORGANIZATIONS)
 When the configuration is at hand (key-insight.config.json, or the file KEY_INSIGHT_CONFIG names), a
 warning on stderr names the configured accounts (not retired) that the outputs file lacks, and the
-stacks in the file that the configuration no longer has.
+stacks in the file that the configuration no longer has; the roles of retired accounts are left out,
+with a warning.
 `,
   verify: `key-insight verify [--outputs-file F] [--stack S] [--json] [--timeout-ms N] [--assume-role]
 
@@ -142,17 +144,19 @@ async function run(argv: readonly string[], streams: Streams, redactor: Redactor
 }
 
 async function outputsCommand(options: OutputsOptions, redactor: Redactor, print: Streams): Promise<number> {
-  const setup = loadSetup(options.outputsFile, options.stack);
+  const file = loadSetup(options.outputsFile, options.stack);
   // --show-secret asks for the secret: without one in the file, that is the usage error the exit codes document.
-  if (options.showSecret) requireClientSecret(setup);
-  if (setup.clientSecret !== undefined && !options.showSecret) redactor.addSecret(setup.clientSecret);
+  if (options.showSecret) requireClientSecret(file);
+  if (file.clientSecret !== undefined && !options.showSecret) redactor.addSecret(file.clientSecret);
+  // Loaded on demand: reading the configuration compiles its schema, which only this command needs.
+  const { compareWithConfiguration } = require('./configuration-drift') as typeof import('./configuration-drift');
+  const comparison = compareWithConfiguration(file.outputsFile, file.stackName);
+  const retiredStacks = comparison.retiredAccountIds.map((accountId) => accountStackName(file.stackName, accountId));
+  const setup = { ...file, awsRoles: file.awsRoles.filter((role) => !retiredStacks.includes(role.stackName)) };
   const rendered = await withOrganization(renderOutputs(setup, options), setup, options);
   print.stdout(rendered.stdout);
-  if (rendered.stderr !== '') print.stderr(rendered.stderr);
-  // Loaded on demand: reading the configuration compiles its schema, which only this step needs.
-  const { configurationDrift } = require('./configuration-drift') as typeof import('./configuration-drift');
-  const drift = configurationDrift(setup.outputsFile, setup.stackName);
-  if (drift !== '') print.stderr(drift);
+  const notes = `${rendered.stderr}${comparison.retiredWarning}${comparison.warnings}`;
+  if (notes !== '') print.stderr(notes);
   return rendered.exitCode;
 }
 
