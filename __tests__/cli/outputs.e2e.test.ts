@@ -265,6 +265,34 @@ Check the token flow first: npx key-insight verify
   });
 });
 
+describe('key-insight outputs with an account stack whose role is in another account', () => {
+  // GIVEN the stack of account B giving a role of account A (an edited or mixed-up file)
+  const mixedUp = { ...multiAccount, [accountStackName('ki-prod', ACCOUNT_B)]: { aws_role_arn: roleArn(ACCOUNT_A) } };
+  const WARNING = `key-insight: warning: account stack "ki-prod-${ACCOUNT_B}" in key-insight.outputs.json gives the role ${roleArn(ACCOUNT_A)}, of account ${ACCOUNT_A}, not of account ${ACCOUNT_B}: the stack makes its role in its own account, so the file was edited or mixed up; write it again with cdktf before giving the role to Key Insight\n`;
+
+  it('marks the row in the table and warns on stderr', async () => {
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile(mixedUp) });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(
+      `  account ${ACCOUNT_A}  ${roleArn(ACCOUNT_A)}\n  account ${ACCOUNT_B}  ${roleArn(ACCOUNT_A)}  (of account ${ACCOUNT_A}: see the warning)\n`,
+    );
+    expect(run.stderr).toBe(WARNING);
+  });
+
+  it('warns on stderr with --format json', async () => {
+    const run = await runCli(['outputs', '--format', 'json'], { cwd: dirWithOutputsFile(mixedUp) });
+
+    expect(run.stderr).toBe(`The client secret is left out; add --show-secret to include it.\n${WARNING}`);
+  });
+
+  it('says nothing when each account stack gives a role of its own account', async () => {
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile(multiAccount) });
+
+    expect(run.stderr).toBe('');
+  });
+});
+
 describe('key-insight outputs with control and invisible characters in the outputs file', () => {
   // ESC starting a colour sequence, the C1 control CSI (U+009B, which some terminals take as ESC [),
   // BEL, and RIGHT-TO-LEFT OVERRIDE (U+202E), which reorders what follows it
