@@ -170,6 +170,11 @@ describe('refused values', () => {
     expect(message.length).toBeLessThan(400);
   });
 
+  it('counts a shortened object in characters of its JSON', () => {
+    // {"a":"x...x"}: 6 characters, 100 x, 2 characters
+    expect(refusalOf('okta.app.label', { a: 'x'.repeat(100) })).toContain('xxx... (108 characters of JSON), but must be');
+  });
+
   it('counts the characters of a shortened value, not the quotes or the escapes it is shown with', () => {
     // 120 Cyrillic letters "а" (U+0430), each shown as the six characters \u0430
     expect(refusalOf('okta.app.label', '\u0430'.repeat(120))).toContain(
