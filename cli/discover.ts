@@ -70,7 +70,8 @@ export async function discoverCommand(options: DiscoverOptions, redactor: Redact
         failures.push(error.message);
         discovery.notes.push('AWS: not searched to the end (see the error below); what is listed was found before it.');
       }
-      print.stdout(render(discovery, path));
+      // With nothing found, the errors are the whole report: a summary would only say that nothing was searched.
+      if (failures.length === 0 || discovery.findings.length > 0) print.stdout(render(discovery, path, failures.length > 0));
       for (const failure of failures) print.stderr(`key-insight: discover "${stack.name}": ${failure}\n`);
       complete &&= failures.length === 0 && discovery.findings.every((finding) => 'found' in finding);
     }
@@ -238,7 +239,7 @@ async function iamClient(env: NodeJS.ProcessEnv): Promise<IAMClient> {
   return new Iam({ region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? FALLBACK_REGION, maxAttempts: 2 });
 }
 
-function render(discovery: StackDiscovery, path: string): string {
+function render(discovery: StackDiscovery, path: string, stopped: boolean): string {
   const { stack, index, findings, adopt } = discovery;
   const found = findings.filter((finding): finding is Finding & { found: string } => 'found' in finding);
   const missing = findings.filter((finding) => 'missing' in finding);
@@ -254,7 +255,7 @@ function render(discovery: StackDiscovery, path: string): string {
   const account = discovery.account;
   const accountBlock = account === undefined || Object.keys(account.aws).length === 0 ? undefined : { aws: account.aws };
   if (Object.keys(block).length === 0 && accountBlock === undefined) {
-    lines.push('', 'Nothing to adopt.', '');
+    lines.push('', stopped ? 'Nothing to adopt so far: the search stopped at the error below.' : 'Nothing to adopt.', '');
     return lines.join('\n');
   }
   if (Object.keys(block).length > 0) {

@@ -5,7 +5,7 @@
  * deploy there). The SDK honours AWS_ENDPOINT_URL_ORGANIZATIONS; that endpoint is held to the same
  * https-or-loopback rule as the others, since the requests carry the caller's session token.
  */
-import { awsEndpointProblem } from './aws-errors';
+import { awsEndpointProblem, describeAwsError } from './aws-errors';
 
 export interface MemberAccount {
   readonly accountId: string;
@@ -74,17 +74,23 @@ export async function listMemberAccounts(targets: readonly string[]): Promise<Or
   }
 }
 
+/**
+ * One sentence for what went wrong: what AWS Organizations refused and what to check, in this tool's
+ * words with AWS's own message in parentheses; missing credentials and an unreachable endpoint as
+ * describeAwsError says them for every AWS call.
+ */
 function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const name = error.name.replace(/Exception$/, '');
-  const hints: Readonly<Record<string, string>> = {
-    AccessDenied:
-      'the credentials may not list the organization: use the management account or a delegated administrator, with organizations:DescribeOrganization, organizations:ListAccountsForParent and organizations:ListOrganizationalUnitsForParent',
-    AWSOrganizationsNotInUse: 'the credentials belong to an account that is not in an organization',
-    ParentNotFound: 'a target of the StackSet is not in this organization: check stacks[].aws.organization.organizationalUnitIds',
-    CredentialsProviderError: 'no AWS credentials were found: set AWS_PROFILE, sign in with SSO, or set the AWS_* variables',
-  };
-  const hint = hints[name];
-  return `${name}: ${error.message}${hint ? ` (${hint})` : ''}`;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  const code = typeof name === 'string' ? name.replace(/Exception$/, '') : '';
+  const answered = `AWS Organizations answered ${code}: ${String(message)}`;
+  switch (code) {
+    case 'AccessDenied':
+      return `these credentials may not list the organization (${answered}): use the management account or a delegated administrator, with organizations:DescribeOrganization, organizations:ListAccountsForParent and organizations:ListOrganizationalUnitsForParent`;
+    case 'AWSOrganizationsNotInUse':
+      return `the account of these credentials is not in an organization (${answered}): use the credentials of the organization's management account or a delegated administrator`;
+    case 'ParentNotFound':
+      return `a target of the StackSet is not in this organization (${answered}): check stacks[].aws.organization.organizationalUnitIds`;
+    default:
+      return describeAwsError(error);
+  }
 }
-

@@ -1,8 +1,9 @@
 import { ROTATED_CLIENT_SECRET_OUTPUT } from '../lib/client-secret-mode';
+import { accountOfArn } from '../lib/config/arn';
 import { accountStackName } from '../lib/stack-names';
 import type { OutputsOptions, StackSelection } from './args';
 import { nextStep } from './next-step';
-import { INCLUDE_SENSITIVE_FLAG, OUTPUT_NAMES, type KeyInsightSetup } from './stack-outputs';
+import { INCLUDE_SENSITIVE_FLAG, OUTPUT_NAMES, type AwsRole, type KeyInsightSetup } from './stack-outputs';
 import { UsageError } from './usage-error';
 
 /** Shown instead of the client secret; a fixed width, so it says nothing about the secret's length. */
@@ -45,14 +46,27 @@ export function requireClientSecret(setup: KeyInsightSetup): string {
 
 export function renderOutputs(setup: KeyInsightSetup, options: Pick<OutputsOptions, 'format' | 'showSecret' | 'outputsFile' | 'stack'>): RenderedOutput {
   const secretStatus = secretStatusOf(setup, options.showSecret);
+  const warnings = foreignRoles(setup).map((role) => foreignRoleWarning(setup, role)).join('');
   switch (options.format) {
     case 'table':
-      return { stdout: renderTable(setup, secretStatus, options), stderr: '' };
+      return { stdout: renderTable(setup, secretStatus, options), stderr: warnings };
     case 'json':
-      return { stdout: renderJson(setup, secretStatus), stderr: secretNote(setup, secretStatus) };
+      return { stdout: renderJson(setup, secretStatus), stderr: `${secretNote(setup, secretStatus)}${warnings}` };
     case 'env':
-      return { stdout: renderEnv(setup, secretStatus), stderr: secretNote(setup, secretStatus) };
+      return { stdout: renderEnv(setup, secretStatus), stderr: `${secretNote(setup, secretStatus)}${warnings}` };
   }
+}
+
+/**
+ * The roles of account stacks that are in another account than the stack's: the stack makes its role in
+ * its own account (its provider allows no other), so the file was edited or mixed up.
+ */
+function foreignRoles(setup: KeyInsightSetup): AwsRole[] {
+  return setup.awsRoles.filter((role) => accountOfArn(role.roleArn) !== role.accountId);
+}
+
+function foreignRoleWarning(setup: KeyInsightSetup, role: AwsRole): string {
+  return `key-insight: warning: account stack "${role.stackName}" in ${setup.outputsFile} gives the role ${role.roleArn}, of account ${accountOfArn(role.roleArn)}, not of account ${role.accountId}: the stack makes its role in its own account, so the file was edited or mixed up; write it again with cdktf before giving the role to Key Insight\n`;
 }
 
 /** What names an environment's stacks in the outputs file. */
@@ -83,7 +97,7 @@ function renderTable(setup: KeyInsightSetup, secretStatus: SecretStatus, selecti
   ];
   const roleRows: Array<[string, string]> =
     setup.awsRoles.length > 0
-      ? setup.awsRoles.map((role) => [`account ${role.accountId}`, role.roleArn])
+      ? setup.awsRoles.map((role) => [`account ${role.accountId}`, foreignRoles(setup).includes(role) ? `${role.roleArn}  (of account ${accountOfArn(role.roleArn)}: see the warning)` : role.roleArn])
       : [['none', `no ${OUTPUT_NAMES.awsRoleArn} output in stack "${setup.stackName}" or in stacks named ${accountStackName(setup.stackName, '<account ID>')}`]];
   return [
     `Key Insight settings from stack "${setup.stackName}" (${setup.outputsFile})`,

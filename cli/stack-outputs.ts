@@ -79,7 +79,7 @@ function refusedOutputsFile(path: string, problem: FileProblem): string {
   const nameTheFile = 'name the file `cdktf deploy|output --outputs-file` wrote with --outputs-file';
   switch (problem.kind) {
     case 'missing':
-      return `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` for a deployed stack; name its <stack>-secret stack too, and its <stack>-<account ID> stacks when it has AWS accounts), or name another file with --outputs-file`;
+      return `outputs file ${path} does not exist: write it with \`npx cdktf deploy <stack> <stack>-secret --outputs-file ${path} ${INCLUDE_SENSITIVE_FLAG}\` (or \`cdktf output\` with the same stacks for a deployed one; name its <stack>-<account ID> stacks too when it has AWS accounts), or name another file with --outputs-file`;
     case 'folder':
       return `outputs file ${path} is a folder, not a file: ${nameTheFile}`;
     case 'not-regular':

@@ -101,8 +101,8 @@ function goneEnvironmentOf(stackName: string, synthesized: ReadonlySet<string>):
  * One line for each local state file (`terraform.<stack>.tfstate` in `stateDir`, where the local backend
  * keeps it) of a stack this project could have made, that the app no longer synthesizes and that still
  * holds resources. Other files, and states holding nothing, are left alone. A state of an environment
- * that is gone while a configured environment (of `environments`) has no state yet is likely a rename:
- * the line then names `rename-stack` first.
+ * that is gone while a configured local environment (of `environments`) has no state yet is likely a
+ * rename: the line then names `rename-stack` first, for those environments only.
  */
 export function orphanedStates(stateDir: string, synthesized: ReadonlySet<string>, environments: readonly string[] = []): string[] {
   let entries: string[];
@@ -159,7 +159,8 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
   const orphaned = orphanedStates(
     projectRoot,
     synthesized,
-    config.stacks.map((stack) => stack.name),
+    // Only a local environment can be a local state's new name: rename-stack moves a state within its backend.
+    config.stacks.filter((stack) => stack.backend.type === 'local').map((stack) => stack.name),
   );
   if (orphaned.length > 0) throw new StateRefusal(orphaned);
   const invalid = validationProblems(app);

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { minimalStack } from '../helpers/config';
+import { minimalStack, withValue } from '../helpers/config';
 import { synthConfig } from '../helpers/synth';
 import { MANAGEMENT_API_TOKEN, startAuthorizationServer, type AuthorizationServerFixture } from './helpers/authorization-server';
 import { startIamStandIn, type IamStandIn } from './helpers/iam-stand-in';
@@ -204,6 +204,30 @@ describe('key-insight discover', () => {
     expect(run.stdout).toContain(`  IAM role named "${ROLE_NAME}": ${ROLE_NAME}\n`);
     expect(pastedBlock(run.stdout)).toEqual({ aws: { roleName: ROLE_NAME, scanningPolicyArn: POLICY_ARN } });
     expect(run.stderr).toBe('key-insight: discover "ki-test": cannot list the apps labelled "Fortanix Key Insight" in Okta: cannot reach Okta at 127.0.0.1:9 (ECONNREFUSED)\n');
+  });
+
+  it('prints only the errors, no summary of nothing, when neither Okta nor AWS can be reached', async () => {
+    // GIVEN an Okta org URL where nothing listens, and no AWS credentials anywhere the SDK looks
+    const noAws = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_CONFIG_FILE: '/nonexistent/config', AWS_EC2_METADATA_DISABLED: 'true' };
+    const run = await discover(minimalStack(), { OKTA_ORG_URL: 'http://127.0.0.1:9', ...noAws });
+
+    // THEN stdout has no "Found (0 of 0)" and no "Nothing to adopt."; stderr names both failures
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'key-insight: discover "ki-test": cannot list the apps labelled "Fortanix Key Insight" in Okta: cannot reach Okta at 127.0.0.1:9 (ECONNREFUSED)\n' +
+        'key-insight: discover "ki-test": cannot read the IAM role ki-test-scanner in AWS: no AWS credentials were found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, as for the AWS CLI\n',
+    );
+  });
+
+  it('says the search stopped, not that there is nothing to adopt, when what it found is all missing and Okta cannot be reached', async () => {
+    // GIVEN a role name that IAM does not have, and an Okta org URL where nothing listens
+    const run = await discover(withValue(minimalStack(), 'aws.role.name', 'ki-test-nobody'), { OKTA_ORG_URL: 'http://127.0.0.1:9' });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('Not found (will be created):\n  IAM role named "ki-test-nobody"\n  IAM policy named "ki-test-nobody-scanning"\n');
+    expect(run.stdout).toMatch(/\n\nNothing to adopt so far: the search stopped at the error below.\n$/);
+    expect(run.stdout).not.toContain('Nothing to adopt.');
   });
 
   it('refuses a plain-http IAM endpoint that is not on loopback, before calling anything', async () => {

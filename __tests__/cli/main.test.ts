@@ -18,6 +18,15 @@ describe('main', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('names the secret stack in the deploy command that writes the outputs file, which otherwise lacks the client secret', async () => {
+    const result = await run(['--help']);
+
+    expect(result.stdout).toContain(
+      '  npx cdktf deploy <stack> <stack>-secret --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n' +
+        '(with AWS accounts, name its <stack>-<account ID> stacks too; default --outputs-file: ./key-insight.outputs.json).\n',
+    );
+  });
+
   it("prints a command's own help", async () => {
     const result = await run(['verify', '--help']);
 

@@ -52,8 +52,6 @@ const CALLER = {
   AWS_SECRET_ACCESS_KEY: 'SENTINEL-caller-secret-access-key',
   AWS_SESSION_TOKEN: 'SENTINEL-caller-session-token',
   AWS_REGION: 'eu-west-1',
-  // This machine's node 20 makes the SDK warn that its releases from 2027 on need node 22.
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 let organizations: FakeOrganizations;
@@ -185,17 +183,45 @@ Member accounts from AWS Organizations (5 accounts; the management account ${MAN
 
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toBe(
-      "key-insight: could not list the organization's member accounts: AccessDenied: You don't have permissions to access this resource. (the credentials may not list the organization: use the management account or a delegated administrator, with organizations:DescribeOrganization, organizations:ListAccountsForParent and organizations:ListOrganizationalUnitsForParent)\n",
+      "key-insight: could not list the organization's member accounts: these credentials may not list the organization (AWS Organizations answered AccessDenied: You don't have permissions to access this resource.): use the management account or a delegated administrator, with organizations:DescribeOrganization, organizations:ListAccountsForParent and organizations:ListOrganizationalUnitsForParent\n",
     );
     expect(run.stderr).not.toContain('SENTINEL-caller');
+  });
+
+  it('says the account is in no organization when Organizations answers so', async () => {
+    organizations.failWith({ type: 'AWSOrganizationsNotInUseException', message: 'Your account is not a member of an organization.' });
+
+    const run = await withAccounts();
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe(
+      "key-insight: could not list the organization's member accounts: the account of these credentials is not in an organization (AWS Organizations answered AWSOrganizationsNotInUse: Your account is not a member of an organization.): use the credentials of the organization's management account or a delegated administrator\n",
+    );
+  });
+
+  it('says in one sentence, without the SDK\'s error, that there are no AWS credentials', async () => {
+    // GIVEN no AWS credentials anywhere the SDK looks
+    const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _key, AWS_SESSION_TOKEN: _token, ...region } = CALLER;
+    const nowhere = { AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_CONFIG_FILE: '/nonexistent/config', AWS_EC2_METADATA_DISABLED: 'true' };
+    const run = await runCli(['outputs', '--accounts'], {
+      cwd: dirWithOutputsFile(organizationEnvironment),
+      env: { ...region, ...nowhere, AWS_ENDPOINT_URL_ORGANIZATIONS: organizations.endpoint },
+    });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe(
+      "key-insight: could not list the organization's member accounts: no AWS credentials were found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, as for the AWS CLI\n",
+    );
+    expect(organizations.requests).toEqual([]);
   });
 
   it('names a target that is not in the organization', async () => {
     const run = await withAccounts({ 'ki-org': { ...organizationEnvironment['ki-org'], aws_organizational_unit_ids: ['ou-zz99-00000000'] } });
 
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain('ParentNotFound: ');
-    expect(run.stderr).toContain('check stacks[].aws.organization.organizationalUnitIds');
+    expect(run.stderr).toBe(
+      "key-insight: could not list the organization's member accounts: a target of the StackSet is not in this organization (AWS Organizations answered ParentNotFound: You specified a root or OU that doesn't exist: ou-zz99-00000000): check stacks[].aws.organization.organizationalUnitIds\n",
+    );
   });
 
   it('refuses to send the caller\'s credentials to a plain-http endpoint that is not loopback', async () => {

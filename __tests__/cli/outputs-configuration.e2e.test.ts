@@ -51,6 +51,31 @@ describe('key-insight outputs and the configuration', () => {
     expect(run.stderr).toBe('');
   });
 
+  it('leaves out the role of a retired account that the file still holds, and says why and what to do', async () => {
+    // GIVEN account A retired in the configuration, its role still in the outputs file (the retirement not yet deployed)
+    const run = await outputsWith({ stacks: [prod([{ accountId: A, retired: true }, { accountId: B }]), minimalStack({ name: 'ki-dev' })] });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`role ARN to assume (one account):\n  account ${B}  arn:aws:iam::${B}:role/ki-prod-scanner\n\n`);
+    expect(run.stdout).not.toContain(`arn:aws:iam::${A}:`);
+    expect(run.stderr).toBe(
+      `key-insight: warning: key-insight.outputs.json holds the role of account ${A} of stack "ki-prod", which key-insight.config.json retires, so it is left out: deploy ki-prod-${A} to delete it, then write the file again with npx cdktf output ki-prod ki-prod-secret ki-prod-${B} --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n`,
+    );
+  });
+
+  it('leaves the roles of retired accounts out of --format env and json too', async () => {
+    const retiredBoth = { stacks: [prod([{ accountId: A, retired: true }, { accountId: B, retired: true }]), minimalStack({ name: 'ki-dev' })] };
+    const env = await outputsWith(retiredBoth, ['--format', 'env']);
+    const json = await outputsWith(retiredBoth, ['--format', 'json']);
+
+    expect(env.stdout).toContain("KEY_INSIGHT_AWS_ROLE_ARNS=''\n");
+    expect(JSON.parse(json.stdout).awsRoles).toEqual([]);
+    expect(json.stderr).toBe(
+      'The client secret is left out; add --show-secret to include it.\n' +
+        `key-insight: warning: key-insight.outputs.json holds the roles of accounts ${A}, ${B} of stack "ki-prod", which key-insight.config.json retires, so they are left out: deploy ki-prod-${A} ki-prod-${B} to delete them, then write the file again with npx cdktf output ki-prod ki-prod-secret --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs\n`,
+    );
+  });
+
   it('names the stacks of an environment the configuration no longer has, on stderr only with --format json', async () => {
     const run = await outputsWith({ stacks: [prod([{ accountId: A }, { accountId: B }])] }, ['--format', 'json']);
 

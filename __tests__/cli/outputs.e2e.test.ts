@@ -267,7 +267,7 @@ Check the token flow first: npx key-insight verify
 
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe(
-      'key-insight: outputs file key-insight.outputs.json does not exist: write it with `npx cdktf deploy <stack> --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs` (or `cdktf output` for a deployed stack; name its <stack>-secret stack too, and its <stack>-<account ID> stacks when it has AWS accounts), or name another file with --outputs-file\n',
+      'key-insight: outputs file key-insight.outputs.json does not exist: write it with `npx cdktf deploy <stack> <stack>-secret --outputs-file key-insight.outputs.json --outputs-file-include-sensitive-outputs` (or `cdktf output` with the same stacks for a deployed one; name its <stack>-<account ID> stacks too when it has AWS accounts), or name another file with --outputs-file\n',
     );
   });
 
@@ -288,5 +288,89 @@ Check the token flow first: npx key-insight verify
 
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe('key-insight: --format is set to "yaml", but must be one of table, json, env\n');
+  });
+});
+
+describe('key-insight outputs with an account stack whose role is in another account', () => {
+  // GIVEN the stack of account B giving a role of account A (an edited or mixed-up file)
+  const mixedUp = { ...multiAccount, [accountStackName('ki-prod', ACCOUNT_B)]: { aws_role_arn: roleArn(ACCOUNT_A) } };
+  const WARNING = `key-insight: warning: account stack "ki-prod-${ACCOUNT_B}" in key-insight.outputs.json gives the role ${roleArn(ACCOUNT_A)}, of account ${ACCOUNT_A}, not of account ${ACCOUNT_B}: the stack makes its role in its own account, so the file was edited or mixed up; write it again with cdktf before giving the role to Key Insight\n`;
+
+  it('marks the row in the table and warns on stderr', async () => {
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile(mixedUp) });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(
+      `  account ${ACCOUNT_A}  ${roleArn(ACCOUNT_A)}\n  account ${ACCOUNT_B}  ${roleArn(ACCOUNT_A)}  (of account ${ACCOUNT_A}: see the warning)\n`,
+    );
+    expect(run.stderr).toBe(WARNING);
+  });
+
+  it('warns on stderr with --format json', async () => {
+    const run = await runCli(['outputs', '--format', 'json'], { cwd: dirWithOutputsFile(mixedUp) });
+
+    expect(run.stderr).toBe(`The client secret is left out; add --show-secret to include it.\n${WARNING}`);
+  });
+
+  it('says nothing when each account stack gives a role of its own account', async () => {
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile(multiAccount) });
+
+    expect(run.stderr).toBe('');
+  });
+});
+
+describe('key-insight outputs with control and invisible characters in the outputs file', () => {
+  // ESC starting a colour sequence, the C1 control CSI (U+009B, which some terminals take as ESC [),
+  // BEL, and RIGHT-TO-LEFT OVERRIDE (U+202E), which reorders what follows it
+  const tampered = {
+    'ki-dev': {
+      ...published,
+      client_id: '0oa\u001b[31mred',
+      scopes: ['read\u202eetirw'],
+      aws_role_arn: `arn:aws:iam::${ACCOUNT_A}:role/Fortanix\u009b2J\u0007`,
+    },
+    'ki-dev-secret': { client_secret: clientSecret },
+  };
+  const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  const NOTE =
+    'key-insight: warning: what is printed above held control or invisible characters (such as ESC or U+202E), written as \\uXXXX escapes: the outputs file, or an answer quoted above, holds them\n';
+
+  it('writes them as \\u escapes in the table, and says so once on stderr', async () => {
+    const run = await runCli(['outputs'], { cwd: dirWithOutputsFile(tampered) });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('  Client ID       0oa\\u001b[31mred\n');
+    expect(run.stdout).toContain('  Scopes          read\\u202eetirw\n');
+    expect(run.stdout).toContain(`  account 111111111111  arn:aws:iam::${ACCOUNT_A}:role/Fortanix\\u009b2J\\u0007\n`);
+    expect(run.stdout).not.toMatch(RAW);
+    expect(run.stderr).toBe(NOTE);
+  });
+
+  it('writes them as \\u escapes in --format env', async () => {
+    const run = await runCli(['outputs', '--format', 'env'], { cwd: dirWithOutputsFile(tampered) });
+
+    expect(run.stdout).toContain("KEY_INSIGHT_CLIENT_ID='0oa\\u001b[31mred'\n");
+    expect(run.stdout).toContain("KEY_INSIGHT_SCOPES='read\\u202eetirw'\n");
+    expect(run.stdout).not.toMatch(RAW);
+    expect(run.stderr).toBe(`The client secret is left out; add --show-secret to include it.\n${NOTE}`);
+  });
+
+  it('keeps --format json valid, reading back as the same values, with none of them raw', async () => {
+    const run = await runCli(['outputs', '--format', 'json'], { cwd: dirWithOutputsFile(tampered) });
+
+    expect(run.stdout).not.toMatch(RAW);
+    const report = JSON.parse(run.stdout);
+    expect([report.clientId, report.scopes, report.awsRoles[0].roleArn]).toEqual([
+      '0oa\u001b[31mred',
+      ['read\u202eetirw'],
+      `arn:aws:iam::${ACCOUNT_A}:role/Fortanix\u009b2J\u0007`,
+    ]);
+  });
+
+  it('writes a stack name holding them as escapes in the error that names it', async () => {
+    const run = await runCli(['outputs', '--stack', 'ki-\u001b]0;owned\u0007'], { cwd: dirWithOutputsFile(singleAccount) });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(`key-insight: stack "ki-\\u001b]0;owned\\u0007" is not in key-insight.outputs.json; stacks with a client_id output: ki-dev\n${NOTE}`);
   });
 });

@@ -2,7 +2,7 @@
  * A synth refuses to drop a stack whose local state (terraform.<stack>.tfstate beside cdktf.out, where
  * the local backend keeps it) still holds resources.
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
@@ -31,9 +31,15 @@ const ACCOUNT_RESOURCES = state([
   { type: 'terraform_remote_state', mode: 'data' },
 ]);
 
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
 /** A project folder holding these state files; synthesizes `input` into its cdktf.out. */
 function synthIn(files: Record<string, string>, input: unknown) {
   const root = mkdtempSync(join(tmpdir(), 'ki-state-'));
+  roots.push(root);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
   const outdir = join(root, 'cdktf.out');
   const run = () => synthesize(new App({ outdir }), parseConfig(input));
@@ -178,5 +184,30 @@ describe('a renamed environment', () => {
     const { run } = synthIn({ 'terraform.ki-old.tfstate': state([{ type: 'okta_app_oauth' }]) }, configWith(minimalStack({ name: 'ki-a' }), minimalStack({ name: 'ki-b' })));
 
     expect(refusal(run)).toContain('run `npx key-insight rename-stack ki-old ki-a` or `npx key-insight rename-stack ki-old ki-b` first');
+  });
+
+  it('names only the local environments without state, not those whose state is in S3', () => {
+    const s3 = { type: 's3', bucket: 'acme-state', keyPrefix: 'key-insight', region: 'eu-west-1' };
+    const { run } = synthIn(
+      { 'terraform.ki-old.tfstate': state([{ type: 'okta_app_oauth' }]) },
+      configWith(minimalStack({ name: 'ki-new' }), minimalStack({ name: 'ki-shared', backend: s3 })),
+    );
+
+    expect(refusal(run)).toContain(
+      '  - ki-old: terraform.ki-old.tfstate holds 1 resource; if environment "ki-old" was renamed, run `npx key-insight rename-stack ki-old ki-new` first, which moves',
+    );
+  });
+
+  it('is not suggested when every environment without local state keeps its state in S3', () => {
+    const s3 = { type: 's3', bucket: 'acme-state', keyPrefix: 'key-insight', region: 'eu-west-1' };
+    const { run } = synthIn(
+      { 'terraform.ki-old.tfstate': state([{ type: 'okta_app_oauth' }]), 'terraform.ki.tfstate': state([{ type: 'okta_app_oauth' }]) },
+      configWith(minimalStack({ name: 'ki' }), minimalStack({ name: 'ki-shared', backend: s3 })),
+    );
+
+    expect(refusal(run)).toBe(
+      'Refusing to synthesize: these stacks are no longer configured, but their local state still holds resources that nothing would manage any more (nothing was written):\n' +
+        '  - ki-old: terraform.ki-old.tfstate holds 1 resource; put it back in the configuration and run `npx cdktf destroy ki-old` before removing it',
+    );
   });
 });

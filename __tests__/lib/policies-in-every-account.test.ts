@@ -126,7 +126,7 @@ describe('the policy fields', () => {
     });
     expect(problemsOf(configWith(stack))).toBe(
       'Invalid configuration in test.json (1 problem):\n' +
-        '  - stacks[0].aws.scanning.managedPolicyNames is ["extra-0","extra-1","extra-2","extra-3","extra-4","extra-5","extra-6","extra-7"... (101 characters), where managedPolicyArns and managedPolicyNames list 11 policies together, but a role takes at most 10 (the IAM limit per role)',
+        '  - stacks[0].aws.scanning.managedPolicyNames is ["extra-0","extra-1","extra-2","extra-3","extra-4","extra-5","extra-6","extra-7"... (10 items), where managedPolicyArns and managedPolicyNames list 11 policies together, but a role takes at most 10 (the IAM limit per role)',
     );
   });
 

@@ -8,13 +8,11 @@ import { CLIENT_SECRET_MODES } from '../client-secret-mode';
 import { OKTA_ID_PATTERNS } from '../import-ids';
 import { OKTA_ACCESS_TOKEN_LIFETIME_MINUTES, OKTA_RESERVED_SCOPES } from '../okta-facts';
 import { isAwsRegion } from '../aws-regions';
+import { INVISIBLE_CHARACTER } from '../invisible-characters';
 import { IAM_ROLE_SESSION_SECONDS, SCANNED_SERVICES } from '../scanning-policy';
 import { ENVIRONMENT_NAME, accountStackName, defaultRoleName, scanningPolicyName, secretStackName } from '../stack-names';
 import { accountOfArn, ARN_PATTERNS, partitionMismatch, policyNameOfArn } from './arn';
 
-// Control and format characters (Unicode Cc and Cf: zero-width spaces, U+202A-U+202E and U+2066-U+2069,
-// which reorder text) would end up in Terraform strings, Okta's UI and the AWS console unseen.
-const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 const BIDIRECTIONAL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** A character as U+XXXX. */
@@ -24,7 +22,7 @@ function codePoint(char: string): string {
 
 /** The first invisible character of a text, named as U+XXXX with what it is; undefined when there is none. */
 export function invisibleCharacter(value: string): string | undefined {
-  const char = INVISIBLE.exec(value)?.[0];
+  const char = INVISIBLE_CHARACTER.exec(value)?.[0];
   if (char === undefined) return undefined;
   const code = codePoint(char);
   const kind = BIDIRECTIONAL.test(char)

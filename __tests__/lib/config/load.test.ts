@@ -125,6 +125,26 @@ describe('the configuration file', () => {
     );
   });
 
+  it('names a number too large for JSON to hold, as 1e400, instead of showing it as null', () => {
+    const huge = join(dir, 'huge-number.json');
+    const stack = JSON.stringify(minimalStack({ okta: { ...minimalStack().okta, rule: { accessTokenLifetimeMinutes: 7 } } }));
+    writeFileSync(huge, `{"stacks": [${stack.replace('"accessTokenLifetimeMinutes":7', '"accessTokenLifetimeMinutes":1e400')}]}`);
+    expect(() => loadConfig(huge)).toThrow(
+      `Invalid configuration in ${huge} (1 problem):\n` +
+        '  - stacks[0].okta.rule.accessTokenLifetimeMinutes is a number above 1.7976931348623157e+308, but must be an integer from 5 to 1440 (minutes)',
+    );
+  });
+
+  it('names a negative number too large for JSON to hold, as -1e400, as one below the least', () => {
+    const huge = join(dir, 'huge-negative-number.json');
+    const stack = JSON.stringify(minimalStack({ okta: { ...minimalStack().okta, rule: { accessTokenLifetimeMinutes: 7 } } }));
+    writeFileSync(huge, `{"stacks": [${stack.replace('"accessTokenLifetimeMinutes":7', '"accessTokenLifetimeMinutes":-1e400')}]}`);
+    expect(() => loadConfig(huge)).toThrow(
+      `Invalid configuration in ${huge} (1 problem):\n` +
+        '  - stacks[0].okta.rule.accessTokenLifetimeMinutes is a number below -1.7976931348623157e+308, but must be an integer from 5 to 1440 (minutes)',
+    );
+  });
+
   it('refuses a key given twice in one object, with its path and both lines', () => {
     const twice = join(dir, 'twice.json');
     writeFileSync(twice, '{\n  "stacks": [\n    {\n      "name": "a",\n      "name": "b"\n    }\n  ]\n}\n');

@@ -80,7 +80,7 @@ describe('stacks[].aws.organization', () => {
 
   it('refuses 101 targets', () => {
     expect(problemsOf(organizationStack({ organizationalUnitIds: units(101) }))).toMatch(
-      /^Invalid configuration in test\.json \(1 problem\):\n {2}- stacks\[0\]\.aws\.organization\.organizationalUnitIds is \["ou-ab12-00000000",.*\(\d+ characters\), but must be a list of 1 to 100 organizational unit IDs or root IDs$/,
+      /^Invalid configuration in test\.json \(1 problem\):\n {2}- stacks\[0\]\.aws\.organization\.organizationalUnitIds is \["ou-ab12-00000000",.*\(101 items\), but must be a list of 1 to 100 organizational unit IDs or root IDs$/,
     );
   });
 

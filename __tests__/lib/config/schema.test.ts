@@ -166,8 +166,20 @@ describe('refused values', () => {
   it('shortens a huge value in the message', () => {
     const message = refusalOf('okta.app.label', 'x'.repeat(10_000));
     expect(message).toContain('stacks[0].okta.app.label is "xxxxxxxx');
-    expect(message).toContain('... (10002 characters), but must be text of 1 to 100 printable characters');
+    expect(message).toContain('... (10000 characters), but must be text of 1 to 100 printable characters');
     expect(message.length).toBeLessThan(400);
+  });
+
+  it('counts a shortened object in characters of its JSON', () => {
+    // {"a":"x...x"}: 6 characters, 100 x, 2 characters
+    expect(refusalOf('okta.app.label', { a: 'x'.repeat(100) })).toContain('xxx... (108 characters of JSON), but must be');
+  });
+
+  it('counts the characters of a shortened value, not the quotes or the escapes it is shown with', () => {
+    // 120 Cyrillic letters "а" (U+0430), each shown as the six characters \u0430
+    expect(refusalOf('okta.app.label', '\u0430'.repeat(120))).toContain(
+      `stacks[0].okta.app.label is "${'\\u0430'.repeat(13)}\\... (120 characters), but must be text of 1 to 100 printable characters`,
+    );
   });
 
   it('lists every problem, not only the first', () => {
