@@ -4,7 +4,7 @@ import { minimalStack, withValue } from '../helpers/config';
 import { synthConfig } from '../helpers/synth';
 import { MANAGEMENT_API_TOKEN, startAuthorizationServer, type AuthorizationServerFixture } from './helpers/authorization-server';
 import { startIamStandIn, type IamStandIn } from './helpers/iam-stand-in';
-import { makeTempDir, NODE_QUIET, removeTempDirs, runCli, type CliRun } from './helpers/run-cli';
+import { makeTempDir, removeTempDirs, runCli, type CliRun } from './helpers/run-cli';
 
 // `key-insight discover` against HAND-WRITTEN STAND-INS: Okta's management API
 // (fixtures/okta-management-stand-in.mjs) holding a setup made by hand as the manual guide makes it, and
@@ -179,7 +179,7 @@ describe('key-insight discover', () => {
 
   it('prints what it found in Okta when AWS has no credentials, with one sentence for AWS, and exits 1', async () => {
     // GIVEN no AWS credentials anywhere the SDK looks
-    const noAws = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_CONFIG_FILE: '/nonexistent/config', AWS_EC2_METADATA_DISABLED: 'true', ...NODE_QUIET };
+    const noAws = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_CONFIG_FILE: '/nonexistent/config', AWS_EC2_METADATA_DISABLED: 'true' };
 
     // WHEN discover runs
     const run = await discover(minimalStack(), noAws);
@@ -197,7 +197,7 @@ describe('key-insight discover', () => {
 
   it('prints what it found in AWS when Okta cannot be reached, with one sentence naming the host, and exits 1', async () => {
     // GIVEN an Okta org URL where nothing listens
-    const run = await discover(minimalStack(), { OKTA_ORG_URL: 'http://127.0.0.1:9', ...NODE_QUIET });
+    const run = await discover(minimalStack(), { OKTA_ORG_URL: 'http://127.0.0.1:9' });
 
     // THEN the AWS half is reported, and Okta in one sentence naming the host
     expect(run.exitCode).toBe(1);

@@ -4,7 +4,7 @@ import { ROTATED_CLIENT_SECRET_OUTPUT } from '../../lib/client-secret-mode';
 import { readableByOthers } from '../../cli/file-permissions';
 import { ciMain } from '../../scripts/ci/main';
 import { CLIENT_SECRET, environmentOutputs } from './helpers/authorization-server';
-import { dirWithOutputsFile, NODE_QUIET, removeTempDirs, runCli } from './helpers/run-cli';
+import { dirWithOutputsFile, removeTempDirs, runCli } from './helpers/run-cli';
 
 // The warning that an outputs file holding the client secret can be read by others than its owner:
 // `key-insight outputs` and `verify` (through bin/key-insight.cjs) and `key-insight-ci mask-secrets`.
@@ -52,7 +52,7 @@ describe('readableByOthers', () => {
 
 describe('key-insight outputs and verify on an outputs file others can read', () => {
   it('outputs warns on stderr and prints the settings as usual', async () => {
-    const run = await runCli(['outputs', '--format', 'json'], { cwd: outputsAt(withSecret, 0o644), env: NODE_QUIET });
+    const run = await runCli(['outputs', '--format', 'json'], { cwd: outputsAt(withSecret, 0o644) });
 
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toBe(warning('0644') + SECRET_LEFT_OUT);
@@ -60,20 +60,20 @@ describe('key-insight outputs and verify on an outputs file others can read', ()
   });
 
   it('outputs says nothing of a file only its owner can read', async () => {
-    const run = await runCli(['outputs', '--format', 'json'], { cwd: outputsAt(withSecret, 0o600), env: NODE_QUIET });
+    const run = await runCli(['outputs', '--format', 'json'], { cwd: outputsAt(withSecret, 0o600) });
 
     expect([run.exitCode, run.stderr]).toEqual([0, SECRET_LEFT_OUT]);
   });
 
   it('outputs says nothing of a readable file that holds no secret (clientSecret "rotated")', async () => {
-    const run = await runCli(['outputs', '--format', 'json'], { cwd: outputsAt(rotated, 0o644), env: NODE_QUIET });
+    const run = await runCli(['outputs', '--format', 'json'], { cwd: outputsAt(rotated, 0o644) });
 
     expect(run.exitCode).toBe(0);
     expect(run.stderr.split('\n').filter((line) => line.startsWith('key-insight: warning:'))).toEqual([]);
   });
 
   it('verify warns on stderr before its checks, which report on stdout', async () => {
-    const run = await runCli(['verify', '--timeout-ms', '2000'], { cwd: outputsAt(withSecret, 0o640), env: NODE_QUIET });
+    const run = await runCli(['verify', '--timeout-ms', '2000'], { cwd: outputsAt(withSecret, 0o640) });
 
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toBe(warning('0640'));

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { startS3StandIn } from '../helpers/s3-stand-in';
 import { synthConfig } from '../helpers/synth';
 import { OFFLINE_AWS_ENV, removeTerraformFolders, requireTerraform, terraformFolder } from '../helpers/terraform';
-import { NODE_QUIET, removeTempDirs, runCli } from './helpers/run-cli';
+import { removeTempDirs, runCli } from './helpers/run-cli';
 import { ACCOUNT, BUCKET, S3_BACKEND, UNCHANGED, actionsOf, deployOldAccountStack, environment, environmentState, offline, savedPlan, withoutSuffix } from './helpers/rename-stack-scenario';
 
 // Each Terraform command loads hashicorp/aws (seconds of CPU); a test runs about ten of them.
@@ -42,7 +42,7 @@ describe('rename-stack, then terraform plan of the renamed account stack', () =>
 
       // WHEN the environment is renamed in the configuration and rename-stack runs with the S3 endpoint of the stand-in
       writeFileSync(join(old.root, 'key-insight.config.json'), JSON.stringify(environment('ki-new', S3_BACKEND)));
-      const run = await runCli(['rename-stack', 'ki-old', 'ki-new'], { cwd: old.root, env: { ...OFFLINE_AWS_ENV, AWS_ENDPOINT_URL_S3: s3.endpoint, ...NODE_QUIET } });
+      const run = await runCli(['rename-stack', 'ki-old', 'ki-new'], { cwd: old.root, env: { ...OFFLINE_AWS_ENV, AWS_ENDPOINT_URL_S3: s3.endpoint } });
 
       // THEN both objects moved, none is left under the old keys or locked, and the renamed stack's plan changes nothing
       expect([run.exitCode, run.stderr]).toEqual([0, '']);

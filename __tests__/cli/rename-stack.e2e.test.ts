@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { configWith, minimalStack, withValue } from '../helpers/config';
 import { startS3StandIn } from '../helpers/s3-stand-in';
 import { OFFLINE_AWS_ENV } from '../helpers/terraform';
-import { makeTempDir, NODE_QUIET, removeTempDirs, runCli } from './helpers/run-cli';
+import { makeTempDir, removeTempDirs, runCli } from './helpers/run-cli';
 
 // `key-insight rename-stack` with the local backend, on state files in a project folder, and with
 // the s3 backend against a loopback STAND-IN of Amazon S3 (helpers/s3-stand-in.ts).
@@ -183,7 +183,7 @@ describe('key-insight rename-stack with S3 state (against a loopback stand-in of
       const dir = project(configWith(minimalStack({ name: 'ki-new', backend: s3Backend })), {});
 
       // WHEN rename-stack runs
-      const run = await runCli(['rename-stack', 'ki-old', 'ki-new'], { cwd: dir, env: { ...OFFLINE_AWS_ENV, AWS_ENDPOINT_URL_S3: s3.endpoint, ...NODE_QUIET } });
+      const run = await runCli(['rename-stack', 'ki-old', 'ki-new'], { cwd: dir, env: { ...OFFLINE_AWS_ENV, AWS_ENDPOINT_URL_S3: s3.endpoint } });
 
       // THEN both states are under the new keys with their own content, and no old key is left
       expect([run.exitCode, run.stderr]).toEqual([0, '']);
@@ -214,7 +214,7 @@ describe('key-insight rename-stack with S3 state (against a loopback stand-in of
       const dir = project(renamed({ backend: s3Backend }), {});
 
       // WHEN rename-stack runs
-      const run = await runCli(['rename-stack', 'ki-old', 'ki-new'], { cwd: dir, env: { ...OFFLINE_AWS_ENV, AWS_ENDPOINT_URL_S3: s3.endpoint, ...NODE_QUIET } });
+      const run = await runCli(['rename-stack', 'ki-old', 'ki-new'], { cwd: dir, env: { ...OFFLINE_AWS_ENV, AWS_ENDPOINT_URL_S3: s3.endpoint } });
 
       // THEN it exits 1 naming the object, and the bucket holds what it held
       expect(run.exitCode).toBe(1);

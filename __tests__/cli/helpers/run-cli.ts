@@ -66,12 +66,6 @@ export function runCliProcess(args: readonly string[], options: { cwd: string; e
   });
 }
 
-/**
- * For tests that compare stderr whole: leaves out Node's process warnings, such as the AWS SDK's
- * NodeVersionSupportWarning (it will need Node 22 from 2027), which are not the tool's messages.
- */
-export const NODE_QUIET = { NODE_NO_WARNINGS: '1' } as const;
-
 const tempDirs: string[] = [];
 
 export function makeTempDir(): string {
