@@ -309,14 +309,14 @@ describe('the plan and deploy jobs', () => {
     const deploy = mainJob('deploy');
 
     expect(deploy.needs).toBe('environments');
-    expect(deploy.if).toBeUndefined();
+    expect(deploy.if).toBe(mainJob('environments').if);
     expect(deploy.environment).toBe('key-insight-deploy-${{ matrix.environment }}');
     expect(deploy.strategy).toEqual({ matrix: '${{ fromJSON(needs.environments.outputs.matrix) }}', 'fail-fast': false });
     expect(deploy.concurrency).toEqual({ group: 'key-insight-deploy-${{ matrix.environment }}', 'cancel-in-progress': false });
     expect(deploy.env?.STACKS).toBe('${{ matrix.stacks }}');
   });
 
-  it('check the deployed stacks before taking the deploy role, deploy, mask, verify, and delete the outputs file last whatever happened', () => {
+  it('check the deployed stacks before taking the deploy role, pass the HCP token after it, deploy, mask, verify, and delete the outputs file last whatever happened', () => {
     const steps = mainJob('deploy').steps;
     const order = ['Refuse stacks whose state would stay on the runner', "Pass the HCP Terraform token to the backend's host", 'Deploy', 'Mask the client secrets', 'Verify the client-credentials flow of each environment', 'Delete the outputs file'];
     const indexes = order.map((name) => steps.findIndex((s) => s.name === name));
@@ -324,7 +324,7 @@ describe('the plan and deploy jobs', () => {
 
     expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
     expect(indexes[0]).toBeLessThan(role);
-    expect(role).toBeLessThan(indexes[2]!);
+    expect(role).toBeLessThan(indexes[1]!);
     expect(steps[steps.length - 1]).toEqual({ name: 'Delete the outputs file', if: 'always()', run: `rm -f ${OUTPUTS_FILE}` });
   });
 
