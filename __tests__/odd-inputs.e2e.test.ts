@@ -101,14 +101,14 @@ const CASES: Case[] = [
   ki(['no-such-command'], 2),
   ki([''], 2),
 
-  ...['deploy-check', 'plan', 'drift', 'deployed-stacks', 'mask-secrets', 'verify-deployed', 'state-policy', 'deploy-role-policy', 'plan-role-policy'].flatMap((command) => [
+  ...['deploy-check', 'plan', 'drift', 'deployed-stacks', 'mask-secrets', 'verify-deployed', 'state-policy', 'deploy-role-policy', 'plan-role-policy', 'environments', 'hcp-token'].flatMap((command) => [
     ci([command, 'extra'], 2, undefined, '"extra"'),
     ci([command, '--no-such-flag'], 2, undefined, "'--no-such-flag'"),
     ci([command, '-x'], 2, undefined, "'-x'"),
     ci([command, '--help=yes'], 2, undefined, '--help'),
     ci([command, '--help', 'extra'], 2, undefined, '"extra"'),
   ]),
-  ...['deploy-check', 'plan', 'drift', 'deployed-stacks'].flatMap((command) => [
+  ...['deploy-check', 'plan', 'drift', 'deployed-stacks', 'hcp-token'].flatMap((command) => [
     ci([command], 2),
     ci([command], 2, { CDKTF_OUTDIR: 'a-file' }),
     ci([command], 2, { CDKTF_OUTDIR: '/dev/urandom' }),
@@ -137,7 +137,9 @@ const CASES: Case[] = [
   ci(['state-policy'], 2, { KEY_INSIGHT_CONFIG: 'not-json' }),
   ci(['state-policy'], 2, { KEY_INSIGHT_CONFIG: '/dev/urandom' }),
   ci(['state-policy'], 2, { KEY_INSIGHT_CONFIG: '/proc/self/mem' }),
-  ...['deploy-role-policy', 'plan-role-policy'].flatMap((command) => [
+  ci(['environments', '--remote-state=yes'], 2, undefined, '--remote-state'),
+  ci(['environments'], 2, { STACKS: 'ki-test;rm -rf /' }),
+  ...['deploy-role-policy', 'plan-role-policy', 'environments'].flatMap((command) => [
     ci([command], 2, { KEY_INSIGHT_CONFIG: 'a-folder' }),
     ci([command], 2, { KEY_INSIGHT_CONFIG: 'not-json' }),
     ci([command], 2, { KEY_INSIGHT_CONFIG: '/dev/urandom' }),

@@ -85,13 +85,19 @@ describe('secrets in the workflows', () => {
     expect(ungatedPullRequestSecrets(workflow)).toEqual(['call: *']);
   });
 
-  it('runs the plan, deploy and drift jobs in environments of their own, and the tests in none', () => {
+  it('runs the plan job in an environment of its own, the deploy and drift jobs in one per configured environment, and the tests and lists in none', () => {
     expect(jobs.map(([jobId, job]) => [jobId, job.environment ?? null])).toEqual([
-      ['drift', 'key-insight-drift'],
+      ['environments', null],
+      ['drift', 'key-insight-drift-${{ matrix.environment }}'],
       ['test', null],
       ['plan', 'key-insight-plan'],
-      ['deploy', 'key-insight'],
+      ['environments', null],
+      ['deploy', 'key-insight-deploy-${{ matrix.environment }}'],
     ]);
+  });
+
+  it('gives the jobs that list the environments no secret', () => {
+    expect(jobs.filter(([jobId]) => jobId === 'environments').map(([, job]) => secretsOf(job))).toEqual([[], []]);
   });
 
   it('has docs/ci.md name, for each environment, exactly the secrets its job reads', () => {
@@ -101,7 +107,9 @@ describe('secrets in the workflows', () => {
       .map((line) => line.split('|').map((cell) => cell.trim()));
     const documented = Object.fromEntries(rows.map((cells) => [cells[1]!.replace(/`/g, ''), [...cells[5]!.matchAll(/`([A-Z0-9_]+)`/g)].map((match) => match[1]!).sort()]));
 
-    expect(documented).toEqual(Object.fromEntries(jobs.filter(([, job]) => job.environment !== undefined).map(([, job]) => [job.environment!, secretsOf(job)])));
+    // docs/ci.md writes an environment named after the matrix entry as key-insight-deploy-<env>.
+    const asDocumented = (environment: string) => environment.replace('${{ matrix.environment }}', '<env>');
+    expect(documented).toEqual(Object.fromEntries(jobs.filter(([, job]) => job.environment !== undefined).map(([, job]) => [asDocumented(job.environment!), secretsOf(job)])));
     expect(documented['key-insight-plan']).toEqual(['OKTA_PLAN_API_PRIVATE_KEY', 'TF_PLAN_API_TOKEN']);
   });
 });

@@ -86,7 +86,7 @@ describe('validation with action-validator', () => {
   });
 
   it('rejects a copy with a key GitHub does not know', () => {
-    const file = brokenCopy((text) => text.replace('\n    environment: key-insight\n', '\n    environment: key-insight\n    retries: 3\n'));
+    const file = brokenCopy((text) => text.replace('\n    environment: key-insight-plan\n', '\n    environment: key-insight-plan\n    retries: 3\n'));
 
     const result = validate(file);
 
@@ -117,10 +117,11 @@ describe('tests and tools on GitHub', () => {
     expect(main.text).toMatch(/# Not `npm test`/);
   });
 
-  it('install one Terraform version in every job, without the wrapper that rewrites its output', () => {
+  it('install one Terraform version in every job but the environment lists, which read only the configuration, without the wrapper that rewrites its output', () => {
     const setups = allJobs.map(({ jobId, job }) => ({ jobId, with: job.steps.find((s) => s.uses?.startsWith('hashicorp/setup-terraform@'))?.with }));
+    const terraform = { terraform_version: '${{ env.TERRAFORM_VERSION }}', terraform_wrapper: false };
 
-    expect(setups).toEqual(allJobs.map(({ jobId }) => ({ jobId, with: { terraform_version: '${{ env.TERRAFORM_VERSION }}', terraform_wrapper: false } })));
+    expect(setups).toEqual(allJobs.map(({ jobId }) => ({ jobId, with: jobId === 'environments' ? undefined : terraform })));
   });
 
   it.each(Object.keys(workflows))(`%s installs Terraform ${MIN_TERRAFORM.join('.')} or newer, Node 24, and turns off telemetry`, (file) => {
@@ -192,7 +193,9 @@ describe('permissions and credentials', () => {
     expect(byJob).toEqual([
       { jobId: 'test', assumesRole: false, permissions: null },
       { jobId: 'plan', assumesRole: true, permissions: { contents: 'read', 'id-token': 'write' } },
+      { jobId: 'environments', assumesRole: false, permissions: null },
       { jobId: 'deploy', assumesRole: true, permissions: { contents: 'read', 'id-token': 'write' } },
+      { jobId: 'environments', assumesRole: false, permissions: null },
       { jobId: 'drift', assumesRole: true, permissions: { contents: 'read', 'id-token': 'write' } },
     ]);
   });
@@ -243,14 +246,16 @@ describe('permissions and credentials', () => {
     ]);
   });
 
-  it('use no dependency cache in the jobs that hold credentials', () => {
+  it('use no dependency cache in the jobs that hold credentials or decide where they go', () => {
     const caches = allJobs
       .filter(({ jobId }) => jobId !== 'test')
       .map(({ jobId, job }) => [jobId, job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with?.['package-manager-cache']]);
 
     expect(caches).toEqual([
       ['plan', false],
+      ['environments', false],
       ['deploy', false],
+      ['environments', false],
       ['drift', false],
     ]);
   });
@@ -289,17 +294,31 @@ describe('the plan and deploy jobs', () => {
     expect(stepOf(mainJob('plan'), 'Plan each stack').env?.PLAN_DIR).toBe('${{ runner.temp }}/key-insight-plans');
   });
 
-  it('deploy from main only, after the tests, in an environment that can require approval, one at a time', () => {
-    expect(mainJob('deploy').needs).toBe('test');
-    expect(mainJob('deploy').if).toMatch(/^github\.ref == 'refs\/heads\/main' && /);
-    expect(mainJob('deploy').environment).toBe('key-insight');
-    expect(mainJob('deploy').concurrency).toEqual({ group: 'key-insight-deploy', 'cancel-in-progress': false });
-    expect(mainJob('deploy').env?.STACKS).toBe("${{ inputs.stacks || '*' }}");
+  it('list the environments from main only, after the tests, without a GitHub environment, for the stacks pattern given', () => {
+    const list = mainJob('environments');
+
+    expect(list.needs).toBe('test');
+    expect(list.if).toBe("github.ref == 'refs/heads/main' && (github.event_name == 'push' || github.event_name == 'workflow_dispatch')");
+    expect(list.environment).toBeUndefined();
+    expect(list.env?.STACKS).toBe("${{ inputs.stacks || '*' }}");
+    expect(stepOf(list, 'List the environments STACKS selects')).toMatchObject({ id: 'list', run: 'npx key-insight-ci environments' });
+    expect(list.outputs).toEqual({ matrix: '${{ steps.list.outputs.matrix }}' });
   });
 
-  it('check the deployed stacks before taking the deploy role, deploy, mask, verify, and delete the outputs file last whatever happened', () => {
+  it('deploy each listed environment in its own GitHub environment, which can require approval, one at a time per environment, none cancelling another', () => {
+    const deploy = mainJob('deploy');
+
+    expect(deploy.needs).toBe('environments');
+    expect(deploy.if).toBe(mainJob('environments').if);
+    expect(deploy.environment).toBe('key-insight-deploy-${{ matrix.environment }}');
+    expect(deploy.strategy).toEqual({ matrix: '${{ fromJSON(needs.environments.outputs.matrix) }}', 'fail-fast': false });
+    expect(deploy.concurrency).toEqual({ group: 'key-insight-deploy-${{ matrix.environment }}', 'cancel-in-progress': false });
+    expect(deploy.env?.STACKS).toBe('${{ matrix.stacks }}');
+  });
+
+  it('check the deployed stacks before taking the deploy role, pass the HCP token after it, deploy, mask, verify, and delete the outputs file last whatever happened', () => {
     const steps = mainJob('deploy').steps;
-    const order = ['Refuse stacks whose state would stay on the runner', 'Deploy', 'Mask the client secrets', 'Verify the client-credentials flow of each environment', 'Delete the outputs file'];
+    const order = ['Refuse stacks whose state would stay on the runner', "Pass the HCP Terraform token to the backend's host", 'Deploy', 'Mask the client secrets', 'Verify the client-credentials flow of each environment', 'Delete the outputs file'];
     const indexes = order.map((name) => steps.findIndex((s) => s.name === name));
     const role = steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
 
@@ -315,25 +334,47 @@ describe('the plan and deploy jobs', () => {
     expect(deploy.run).toBe(
       `set -f; umask 077\nnpx cdktf deploy $STACKS --skip-synth --no-color --parallelism 4 --auto-approve --outputs-file ${OUTPUTS_FILE} --outputs-file-include-sensitive-outputs\n`,
     );
-    expect(deploy.env?.TF_TOKEN_app_terraform_io).toBe('${{ secrets.TF_API_TOKEN }}');
+    expect(Object.keys(deploy.env ?? {}).filter((name) => name.startsWith('TF_'))).toEqual([]);
+    expect(stepOf(mainJob('deploy'), "Pass the HCP Terraform token to the backend's host")).toMatchObject({
+      env: { HCP_TOKEN: '${{ secrets.TF_API_TOKEN }}' },
+      run: 'npx key-insight-ci hcp-token',
+    });
   });
 });
 
 describe('the drift job', () => {
   const job = jobOf(drift.workflow, 'drift');
 
-  it('runs only where the plan role is set, plans the deployed stacks, then checks Key Insight when its credentials are set', () => {
-    const status = stepOf(job, "Check Key Insight's connections and scans");
+  it('lists the environments whose state CI can read, without a GitHub environment, only where the plan role is set', () => {
+    const list = jobOf(drift.workflow, 'environments');
 
-    expect(job.if).toBe("vars.AWS_PLAN_ROLE_ARN != ''");
+    expect(list.if).toBe("vars.AWS_PLAN_ROLE_ARN != ''");
+    expect(list.environment).toBeUndefined();
+    expect(stepOf(list, 'List the environments whose state CI can read')).toMatchObject({ id: 'list', run: 'npx key-insight-ci environments --remote-state' });
+  });
+
+  it('checks each listed environment in its own GitHub environment, none cancelling another', () => {
+    
+    expect(job.needs).toBe('environments');
+    expect(job.environment).toBe('key-insight-drift-${{ matrix.environment }}');
+    expect(job.strategy).toEqual({ matrix: '${{ fromJSON(needs.environments.outputs.matrix) }}', 'fail-fast': false });
+    expect(job.env?.STACKS).toBe('${{ matrix.stacks }}');
+  });
+
+  it('plans the deployed stacks, then checks Key Insight when its credentials are set, with the plan token for the backend host', () => {
+    const status = stepOf(job, "Check Key Insight's connections and scans");
+    const token = stepOf(job, "Pass the HCP Terraform plan token to the backend's host");
+
     expect(stepOf(job, 'Plan every deployed stack and report drift').run).toBe('npx key-insight-ci drift');
     expect(status.if).toBe("${{ !cancelled() && vars.FORTANIX_ARMOR_APP_ID != '' }}");
     expect(status.env).toMatchObject({
       FORTANIX_ARMOR_APP_ID: '${{ vars.FORTANIX_ARMOR_APP_ID }}',
       FORTANIX_ARMOR_API_KEY: '${{ secrets.FORTANIX_ARMOR_API_KEY }}',
       FORTANIX_ARMOR_URL: '${{ vars.FORTANIX_ARMOR_URL }}',
-      TF_TOKEN_app_terraform_io: '${{ secrets.TF_PLAN_API_TOKEN }}',
     });
+    expect(Object.keys(status.env ?? {}).filter((name) => name.startsWith('TF_'))).toEqual([]);
+    expect(token).toMatchObject({ if: status.if, env: { HCP_TOKEN: '${{ secrets.TF_PLAN_API_TOKEN }}' }, run: 'npx key-insight-ci hcp-token' });
+    expect(job.steps.indexOf(token)).toBe(job.steps.indexOf(status) - 1);
     expect(status.run).toBe(
       'npx cdktf output $(npx key-insight-ci deployed-stacks) --skip-synth --outputs-file "$OUTPUTS_FILE"\nnpx key-insight status --outputs-file "$OUTPUTS_FILE"\n',
     );
@@ -364,6 +405,9 @@ const deployCheck = stepOf(mainJob('deploy'), 'Refuse stacks whose state would s
 const maskStep = stepOf(mainJob('deploy'), 'Mask the client secrets');
 const verifyStep = stepOf(mainJob('deploy'), 'Verify the client-credentials flow of each environment');
 const planStep = stepOf(mainJob('plan'), 'Plan each stack');
+const listStep = stepOf(mainJob('environments'), 'List the environments STACKS selects');
+const driftListStep = stepOf(jobOf(drift.workflow, 'environments'), 'List the environments whose state CI can read');
+const hcpTokenStep = stepOf(mainJob('deploy'), "Pass the HCP Terraform token to the backend's host");
 const planSynthStep = stepOf(mainJob('plan'), 'Synthesize for planning');
 
 /** Runs a step with the workflow's own variables (no expressions among them), as GitHub does. */
@@ -496,6 +540,73 @@ describe('the deploy check, on the real synth', () => {
     expect([before.status, after.status]).toEqual([0, 0]);
     expect(unlocked).toBe('');
     expect(readFileSync(join(project, 'github-env'), 'utf8')).toBe('TF_CLI_ARGS_init=-lockfile=readonly\n');
+  });
+});
+
+describe('one deploy job per environment, on the real synth', () => {
+  /** Runs a listing step as GitHub does, and returns the matrix it wrote as its step output. */
+  async function matrixOf(step: Step, project: string, env: Record<string, string> = {}, expectedStderr = '') {
+    const githubOutput = join(tempDir('github-output-'), 'output');
+    writeFileSync(githubOutput, '');
+    const run = await runWorkflowStep(step, project, { GITHUB_OUTPUT: githubOutput, ...env });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expectedStderr });
+    const output = readFileSync(githubOutput, 'utf8');
+    expect(output).toMatch(/^matrix=\{.*\}\n$/);
+    return JSON.parse(output.slice('matrix='.length)) as { include: Array<{ environment: string; stacks: string }> };
+  }
+
+  it('lists every stack of the synth once, under the environment the GitHub environment is named after', async () => {
+    const manifest = JSON.parse(readFileSync(join(everyBackend, 'cdktf.out', 'manifest.json'), 'utf8'));
+
+    const { include } = await matrixOf(listStep, everyBackend, { STACKS: '*' });
+
+    expect(include.map((entry) => `key-insight-deploy-${entry.environment}`)).toEqual(['key-insight-deploy-ki-preview', 'key-insight-deploy-ki-prod', 'key-insight-deploy-ki-hcp']);
+    expect(include.flatMap((entry) => entry.stacks.split(' ')).sort()).toEqual(Object.keys(manifest.stacks).sort());
+  });
+
+  it("gives each environment's deploy check only its own stacks: the local one refused, the others let through", async () => {
+    const { include } = await matrixOf(listStep, everyBackend, { STACKS: '*' });
+
+    const checks = await Promise.all(include.map((entry) => runWorkflowStep(deployCheck, everyBackend, { STACKS: entry.stacks })));
+
+    expect(checks.map((run) => run.status)).toEqual([1, 0, 0]);
+    expect(checks[0]!.stdout).toContain('these stacks keep their state in a local file: ki-preview, ki-preview-secret;');
+    expect(checks[2]!.stdout.split('\n').filter((line) => line !== '')).toEqual([
+      'ki-hcp: state in HCP Terraform workspace ki-ki-hcp (app.terraform.io)',
+      'ki-hcp-444444444444: state in HCP Terraform workspace ki-ki-hcp-444444444444 (app.terraform.io)',
+      'ki-hcp-secret: state in HCP Terraform workspace ki-ki-hcp-secret (app.terraform.io)',
+    ]);
+  });
+
+  it('runs only the environments a Run workflow pattern selects, with only the stacks it selects', async () => {
+    const { include } = await matrixOf(listStep, everyBackend, { STACKS: 'ki-prod-1*' });
+
+    expect(include).toEqual([{ environment: 'ki-prod', stacks: 'ki-prod-111111111111' }]);
+  });
+
+  it('leaves the local environment out of the drift jobs, with a notice', async () => {
+    const { include } = await matrixOf(driftListStep, everyBackend, {}, '::notice::not listed: ki-preview: its state is a local file, which no CI job holds\n');
+
+    expect(include.map((entry) => entry.environment)).toEqual(['ki-prod', 'ki-hcp']);
+  });
+
+  it("passes the deploy token to the HCP Terraform host of the environment's backend only, without printing it", async () => {
+    const token = 'SENTINEL-deploy-token';
+    const { include } = await matrixOf(listStep, rotatedAndOrganization, { STACKS: '*' });
+    const runs = await Promise.all(
+      include.map(async (entry) => {
+        const githubEnv = join(tempDir('github-env-'), 'env');
+        writeFileSync(githubEnv, '');
+        const run = await runWorkflowStep(hcpTokenStep, rotatedAndOrganization, { STACKS: entry.stacks, HCP_TOKEN: token, GITHUB_ENV: githubEnv });
+        return { environment: entry.environment, status: run.status, printed: `${run.stdout}${run.stderr}`.includes(token), githubEnv: readFileSync(githubEnv, 'utf8') };
+      }),
+    );
+
+    expect(runs).toEqual([
+      { environment: 'ki-rot', status: 0, printed: false, githubEnv: '' },
+      { environment: 'ki-org', status: 0, printed: false, githubEnv: `TF_TOKEN_app_terraform_io=${token}\n` },
+      { environment: 'ki-sandbox', status: 0, printed: false, githubEnv: '' },
+    ]);
   });
 });
 

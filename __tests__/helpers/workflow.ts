@@ -24,6 +24,8 @@ export interface Job {
   readonly environment?: string;
   readonly permissions?: Record<string, string>;
   readonly concurrency?: Record<string, YamlValue>;
+  readonly strategy?: Record<string, YamlValue>;
+  readonly outputs?: Record<string, string>;
   readonly env?: Record<string, string>;
   readonly steps: readonly Step[];
 }

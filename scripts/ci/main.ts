@@ -20,19 +20,24 @@ Usage (run from the project root, after \`npx cdktf synth\` where a command read
   key-insight-ci drift                          plan every deployed stack STACKS selects (default *) with -detailed-exitcode;
                                                 fail naming each stack and resource that changed
                                                 reads TF_PLAN_API_TOKEN, the AWS credentials and OKTA_* of the job
-  key-insight-ci deployed-stacks                the stacks whose outputs the plan role may read, separated by spaces
+  key-insight-ci deployed-stacks                the stacks STACKS selects (default *) whose outputs the plan role may read, separated by spaces
   key-insight-ci mask-secrets [--outputs-file F]    ::add-mask:: for each client secret in the outputs file
   key-insight-ci verify-deployed [--outputs-file F] key-insight verify for each environment stack in the outputs file
   key-insight-ci state-policy                   the IAM policy denying the plan role the <env>-secret state objects in S3
                                                 (reads key-insight.config.json, or the file KEY_INSIGHT_CONFIG names)
   key-insight-ci deploy-role-policy             the least-privilege IAM policy of the deploy role for the configuration
   key-insight-ci plan-role-policy               the read-only IAM policy of the plan role, with the deny of the <env>-secret state
+  key-insight-ci environments [--remote-state]  the environments of which STACKS (default *) selects a stack, as the JSON of a job
+                                                matrix ({"include":[{"environment","stacks"}]}), also the step output matrix
+                                                (--remote-state: without environments whose state is a local file)
+  key-insight-ci hcp-token                      pass HCP_TOKEN to the later steps as TF_TOKEN_<host> for the HCP Terraform host
+                                                of the stacks STACKS selects (through GITHUB_ENV)
 CDKTF_OUTDIR overrides the cdktf.out folder. Exit codes: 0 passed, 1 a check failed, 2 usage error.
 `;
 
-const COMMANDS = ['deploy-check', 'plan', 'drift', 'deployed-stacks', 'mask-secrets', 'verify-deployed', 'state-policy', 'deploy-role-policy', 'plan-role-policy'] as const;
+const COMMANDS = ['deploy-check', 'plan', 'drift', 'deployed-stacks', 'mask-secrets', 'verify-deployed', 'state-policy', 'deploy-role-policy', 'plan-role-policy', 'environments', 'hcp-token'] as const;
 
-/** The options a command takes: the ones that read the outputs file take --outputs-file, the others none. */
+/** Whether a command takes --outputs-file: the ones that read the outputs file. */
 function takesOutputsFile(command: string): boolean {
   return command === 'mask-secrets' || command === 'verify-deployed';
 }
@@ -41,10 +46,11 @@ function takesOutputsFile(command: string): boolean {
  * The command's options, or a one-sentence CiUsageError: the commands take no positional arguments, and
  * of parseArgs's own errors (several sentences, with a hint about `--`) only the first is kept.
  */
-function parseCommandArgs(command: string, args: readonly string[]): { outputsFile: string; help: boolean } {
+function parseCommandArgs(command: string, args: readonly string[]): { outputsFile: string; help: boolean; remoteState: boolean } {
   const options: NonNullable<ParseArgsConfig['options']> = {
     help: { type: 'boolean', short: 'h' },
     ...(takesOutputsFile(command) ? { 'outputs-file': { type: 'string' } } : {}),
+    ...(command === 'environments' ? { 'remote-state': { type: 'boolean' } } : {}),
   };
   const known = Object.keys(options).map((name) => `--${name}`).join(', ');
   let parsed;
@@ -57,11 +63,11 @@ function parseCommandArgs(command: string, args: readonly string[]): { outputsFi
   if (parsed.positionals.length > 0) {
     throw new CiUsageError(`takes no arguments, but was given ${parsed.positionals.map((value) => JSON.stringify(value)).join(', ')} (options: ${known})`);
   }
-  const values = parsed.values as { help?: boolean; 'outputs-file'?: string };
+  const values = parsed.values as { help?: boolean; 'outputs-file'?: string; 'remote-state'?: boolean };
   const given = (parsed.tokens ?? []).filter((token) => token.kind === 'option' && token.name === 'outputs-file').length;
   if (given > 1) throw new CiUsageError(`--outputs-file is given ${given} times, but takes one value`);
   if (values['outputs-file'] !== undefined && values['outputs-file'].trim() === '') throw new CiUsageError('--outputs-file is empty, but must name a file');
-  return { outputsFile: values['outputs-file'] ?? DEFAULT_OUTPUTS_FILE, help: values.help ?? false };
+  return { outputsFile: values['outputs-file'] ?? DEFAULT_OUTPUTS_FILE, help: values.help ?? false, remoteState: values['remote-state'] ?? false };
 }
 
 /** Runs one invocation of `key-insight-ci` and returns its exit code. */
@@ -77,7 +83,7 @@ export async function ciMain(argv: readonly string[], env: NodeJS.ProcessEnv, pr
     return 2;
   }
   try {
-    const { outputsFile, help } = parseCommandArgs(command, rest);
+    const { outputsFile, help, remoteState } = parseCommandArgs(command, rest);
     if (help) {
       print.stdout(CI_HELP);
       return 0;
@@ -101,6 +107,10 @@ export async function ciMain(argv: readonly string[], env: NodeJS.ProcessEnv, pr
         return (require('./role-policies') as typeof import('./role-policies')).ciRolePolicyCommand('deploy', env, print);
       case 'plan-role-policy':
         return (require('./role-policies') as typeof import('./role-policies')).ciRolePolicyCommand('plan', env, print);
+      case 'environments':
+        return (require('./environments') as typeof import('./environments')).environmentsCommand(env, remoteState, print);
+      case 'hcp-token':
+        return (require('./hcp-token') as typeof import('./hcp-token')).hcpTokenCommand(env, print);
     }
   } catch (error) {
     if (error instanceof CiUsageError || error instanceof UsageError || error instanceof ConfigError || error instanceof OutputFolderError) {

@@ -3,7 +3,7 @@ import { OUTPUT_NAMES } from '../../lib/outputs';
 import { readOutputsFile } from '../../cli/stack-outputs';
 import { main as keyInsight } from '../../cli/main';
 import type { CiStreams } from './main';
-import { outdirOf, secretStacks, synthesizedStacks } from './synthesized-stacks';
+import { matchStacks, outdirOf, secretStacks, stackPatterns, synthesizedStacks } from './synthesized-stacks';
 
 function stacksOf(outputsFile: string): Array<[string, Record<string, unknown>]> {
   const file = readOutputsFile(outputsFile);
@@ -55,11 +55,12 @@ export async function verifyDeployed(outputsFile: string, print: CiStreams): Pro
 
 /**
  * `key-insight-ci deployed-stacks`: the names, separated by spaces, of the stacks whose outputs a job
- * with the plan role may read: every synthesized stack but the `<env>-secret` ones and those with local state.
+ * with the plan role may read: every synthesized stack STACKS selects (default *) but the `<env>-secret` ones and those with local state.
  */
 export function deployedStacks(env: NodeJS.ProcessEnv, print: CiStreams): number {
-  const stacks = synthesizedStacks(outdirOf(env));
-  const secrets = secretStacks(stacks);
+  const all = synthesizedStacks(outdirOf(env));
+  const secrets = secretStacks(all);
+  const stacks = matchStacks(all, stackPatterns(env));
   print.stdout(`${stacks.filter((stack) => !secrets.has(stack.name) && stack.state.kind !== 'local').map((stack) => stack.name).join(' ')}\n`);
   return 0;
 }

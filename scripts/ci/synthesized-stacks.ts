@@ -101,7 +101,7 @@ export function stackPatterns(env: NodeJS.ProcessEnv): string[] {
  * names, as cdktf 0.21 does (@cdktf/cli-core getMultipleStacks), and a pattern that matches no stack is an
  * error there as here.
  */
-export function matchStacks(stacks: readonly SynthesizedStack[], patterns: readonly string[]): SynthesizedStack[] {
+export function matchStacks<Stack extends { readonly name: string }>(stacks: readonly Stack[], patterns: readonly string[]): Stack[] {
   const selected = new Set<string>();
   for (const pattern of patterns) {
     const matching = stacks.filter((stack) => minimatch(stack.name, pattern));

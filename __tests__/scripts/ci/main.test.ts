@@ -45,13 +45,13 @@ describe('key-insight-ci arguments', () => {
     expect(await ci(['deploy'])).toEqual({
       exitCode: 2,
       stdout: '',
-      stderr: 'key-insight-ci: unknown command "deploy": use deploy-check | plan | drift | deployed-stacks | mask-secrets | verify-deployed | state-policy | deploy-role-policy | plan-role-policy (key-insight-ci --help for more)\n',
+      stderr: 'key-insight-ci: unknown command "deploy": use deploy-check | plan | drift | deployed-stacks | mask-secrets | verify-deployed | state-policy | deploy-role-policy | plan-role-policy | environments | hcp-token (key-insight-ci --help for more)\n',
     });
   });
 
   it('names the commands when none is given', async () => {
     expect((await ci([])).stderr).toBe(
-      'key-insight-ci: missing command: use deploy-check | plan | drift | deployed-stacks | mask-secrets | verify-deployed | state-policy | deploy-role-policy | plan-role-policy (key-insight-ci --help for more)\n',
+      'key-insight-ci: missing command: use deploy-check | plan | drift | deployed-stacks | mask-secrets | verify-deployed | state-policy | deploy-role-policy | plan-role-policy | environments | hcp-token (key-insight-ci --help for more)\n',
     );
   });
 });
