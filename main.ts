@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { ConfigError, configPath, loadConfig } from './lib/config';
 import { OutputFolderError, makeOutputFolder } from './lib/output-folder';
@@ -16,7 +17,9 @@ try {
   makeOutputFolder('CDKTF_OUTDIR', outdir);
   // Without stack traces, a warning's annotation in manifest.json holds no path of this machine.
   // synthesize() runs the constructs' validations before writing anything, so the App need not again.
-  const warnings = synthesize(new App({ outdir, stackTraces: false, skipValidation: true }), config, path, options);
+  const app = new App({ outdir, stackTraces: false, skipValidation: true });
+  // The record of the stacks is kept at the project root, beside cdktf.out, as local state is.
+  const warnings = synthesize(app, config, path, { ...options, stackRecordDir: dirname(resolve(app.outdir)) });
   if (options.planOnly) {
     process.stderr.write(`${PLAN_ONLY_VARIABLE}=1: a plan-only synth; account stacks can plan before their environment is deployed (terraform plan -var ${ENVIRONMENT_DEPLOYED_VARIABLE}=false), and refuse every apply.\n`);
   }

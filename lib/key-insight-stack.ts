@@ -61,22 +61,33 @@ function addOktaProvider(stack: TerraformStack): void {
  * One environment's Okta half: the client-credentials setup and the public outputs Key Insight is given.
  * Without `aws.accounts` it also holds the AWS half, in the account its credentials belong to. It holds
  * no client secret, in outputs or data sources: the other stacks of the environment read its state.
+ * Retired (`stacks[].retired`), it keeps its backend and providers but no resources and no outputs, so
+ * its next deploy destroys what earlier deploys created.
  */
 export class KeyInsightStack extends TerraformStack {
   public readonly environment: StackConfig;
-  public readonly okta: OktaClientCredentials;
-  /** The AWS half, when this stack holds it (no `aws.accounts`). */
+  /** The Okta half; none when the environment is retired. */
+  public readonly okta?: OktaClientCredentials;
+  /** The AWS half, when this stack holds it (no `aws.accounts`) and the environment is not retired. */
   public readonly aws?: AwsOidcTrust;
   /** The StackSet for the member accounts, when the environment onboards an organization. */
   public readonly organization?: OrganizationStackSet;
   /** Where this stack's state lives; the environment's other stacks read its outputs through it. */
   public readonly backend: TerraformBackend;
+  /** Whether the environment is retired: the stack keeps its backend and providers, and nothing else. */
+  public readonly retired: boolean;
 
   constructor(scope: Construct, config: StackConfig) {
     super(scope, config.name);
     this.environment = config;
+    this.retired = config.retired === true;
     this.backend = configureBackend(this, config.name, config.backend);
     addOktaProvider(this);
+    if (!config.aws.accounts) {
+      new AwsProvider(this, 'aws', { region: config.aws.region });
+      pinProvider(this, 'aws');
+    }
+    if (this.retired) return;
     this.okta = new OktaClientCredentials(this, 'Okta', oktaProps(config));
     adoptOkta(this.okta, config.okta.scopes.map((scope) => scope.name), config.adopt?.okta);
 
@@ -92,10 +103,6 @@ export class KeyInsightStack extends TerraformStack {
       [OUTPUT_NAMES.scopes]: { value: this.okta.scopeNames, description: 'The scopes to request: Key Insight\'s Scopes.' },
     };
 
-    if (!config.aws.accounts) {
-      new AwsProvider(this, 'aws', { region: config.aws.region });
-      pinProvider(this, 'aws');
-    }
     if (holdsAwsHalf(config)) {
       this.aws = new AwsOidcTrust(
         this,
@@ -126,16 +133,20 @@ export class KeyInsightStack extends TerraformStack {
  */
 export class ClientSecretStack extends TerraformStack {
   public readonly environment: StackConfig;
+  /** Whether the environment is retired: the stack keeps its backend and provider, and nothing else. */
+  public readonly retired: boolean;
 
   constructor(scope: Construct, environmentStack: KeyInsightStack) {
     const { environment } = environmentStack;
     const name = secretStackName(environment.name);
     super(scope, name);
     this.environment = environment;
+    this.retired = environmentStack.retired;
     configureBackend(this, name, environment.backend);
     this.addDependency(environmentStack);
     // Kept in "rotated" mode too: after a switch, this state still names the provider the data source used.
     addOktaProvider(this);
+    if (this.retired) return;
     if (environment.okta.app.clientSecret === 'rotated') {
       addRotatedClientSecretNote(this);
       return;
@@ -181,11 +192,14 @@ export class AwsAccountStack extends TerraformStack {
   public readonly environment: StackConfig;
   /** The AWS half; none when the account is retired. */
   public readonly aws?: AwsOidcTrust;
+  /** Whether the account, or its whole environment, is retired. */
+  public readonly retired: boolean;
 
   constructor(scope: Construct, props: AwsAccountStackProps) {
     const name = accountStackName(props.environment.name, props.accountId);
     super(scope, name);
     this.environment = props.environment;
+    this.retired = props.retired === true;
     configureBackend(this, name, props.environment.backend);
     new AwsProvider(this, 'aws', {
       region: props.region,
@@ -196,7 +210,7 @@ export class AwsAccountStack extends TerraformStack {
         : undefined,
     });
     pinProvider(this, 'aws');
-    if (props.retired) return;
+    if (this.retired) return;
 
     // A remote state of the environment stack, which holds no secret, rather than a cdktf cross-stack
     // reference: the stack reads the outputs the environment stack publishes anyway, by their names.

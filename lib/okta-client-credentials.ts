@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { AppOauth } from '@cdktf/provider-okta/lib/app-oauth';
 import { AuthServer } from '@cdktf/provider-okta/lib/auth-server';
@@ -37,8 +38,31 @@ export interface OktaClientCredentialsProps {
 }
 
 /**
+ * The construct ID of the scope named `scopeName`, so that adding, removing or reordering scopes
+ * leaves every other scope's Terraform address as it was. Addresses of this project hold letters, digits
+ * and `_` only, so each other character a scope name may hold (`.`, `:`, `/`, `-` and `_` itself) becomes
+ * `_` and its two hex digits: distinct names give distinct IDs, and distinct addresses.
+ */
+export function scopeConstructId(scopeName: string): string {
+  return `Scope_${scopeName.replace(/[^A-Za-z0-9]/g, (char) => `_${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)}`;
+}
+
+/**
+ * The logical ID cdktf 0.21 gave the scope at `index` of a construct `constructId` in a stack, when
+ * scopes were keyed by position (construct ID `Scope<index>`): the path's IDs joined by `_`, then the
+ * first 8 hex digits of the MD5 of the path. Environments deployed then hold their scopes there.
+ */
+function positionalScopeLogicalId(constructId: string, index: number): string {
+  const hash = createHash('md5').update(`${constructId}/Scope${index}`).digest('hex').slice(0, 8).toUpperCase();
+  return `${constructId}_Scope${index}_${hash}`;
+}
+
+/**
  * The Okta half of the guide: an API Services app that authenticates with client_secret_basic, a
  * custom authorization server with its scopes, and an access policy with a client-credentials rule.
+ * Scopes are keyed by name; `moved` blocks carry the scopes of a state written when they were keyed by
+ * position (the i-th scope configured then is the i-th configured now) to their names. Put it directly
+ * in a stack: the old addresses it moves from are those of a construct at the stack's top level.
  */
 export class OktaClientCredentials extends Construct {
   public readonly app: AppOauth;
@@ -84,17 +108,18 @@ export class OktaClientCredentials extends Construct {
     });
     this.issuer = this.authorizationServer.issuer;
 
-    this.scopes = props.scopes.map(
-      (scopeProps, index) =>
-        new AuthServerScope(this, `Scope${index}`, {
-          authServerId: this.authorizationServer.id,
-          name: scopeProps.name,
-          description: scopeProps.description,
-          default: scopeProps.isDefault,
-          // Client credentials cannot answer a consent prompt.
-          consent: 'IMPLICIT',
-        }),
-    );
+    this.scopes = props.scopes.map((scopeProps, index) => {
+      const created = new AuthServerScope(this, scopeConstructId(scopeProps.name), {
+        authServerId: this.authorizationServer.id,
+        name: scopeProps.name,
+        description: scopeProps.description,
+        default: scopeProps.isDefault,
+        // Client credentials cannot answer a consent prompt.
+        consent: 'IMPLICIT',
+      });
+      created.moveFromId(`${AuthServerScope.tfResourceType}.${positionalScopeLogicalId(id, index)}`);
+      return created;
+    });
 
     this.accessPolicy = new AuthServerPolicy(this, 'AccessPolicy', {
       authServerId: this.authorizationServer.id,

@@ -7,7 +7,9 @@ import { PLAN_ONLY_VARIABLE } from './plan-only';
 import { copyLockFile } from './provider-lock';
 import { Finding, acknowledgementProblems, formatFinding, reviewApp } from './review';
 import { adoptionsDeployed, overrideFiles } from './review/workspace';
+import { AwsAccountStack, ClientSecretStack, KeyInsightStack } from './key-insight-stack';
 import { secretStatesLocal } from './review/rules/secret-state-local';
+import { STACKS_FROZEN_VARIABLE, STACK_RECORD_FILE, StackRecordError, readStackRecord, recordChanges, recordOf, unretiredRemovals, writeStackRecord, type StackRecord } from './stack-record';
 import { isProjectStackName, secretStackName } from './stack-names';
 
 /** A synth stopped before writing anything; the message is meant for the person who runs it. */
@@ -28,6 +30,19 @@ export class StateRefusal extends SynthRefusal {
       `Refusing to synthesize: these stacks are no longer configured, but their local state still holds resources that nothing would manage any more (nothing was written):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
     );
     this.name = 'StateRefusal';
+  }
+}
+
+/**
+ * The synth would drop stacks that key-insight.stacks.json records, and whose state the synth cannot
+ * read, without their having been retired first; nothing was written.
+ */
+export class RemovalRefusal extends SynthRefusal {
+  constructor(public readonly problems: readonly string[]) {
+    super(
+      `Refusing to synthesize: ${STACK_RECORD_FILE} records these stacks, which are no longer configured and were not retired first, so their state may still hold resources that nothing would manage any more (nothing was written):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
+    this.name = 'RemovalRefusal';
   }
 }
 
@@ -137,9 +152,11 @@ export function orphanedStates(stateDir: string, synthesized: ReadonlySet<string
 
 /**
  * Checks the acknowledgements, builds every environment's stacks, reviews them all, checks that no
- * stack left out still has local state holding resources, runs the constructs' validations, and only
- * then writes cdktf.out, so that a refused synth leaves the previous output as it was; then copies the
- * project's committed provider lock file, if any, into every stack folder. Give it an App
+ * stack left out still has local state holding resources, and, given `options.stackRecordDir`, that no
+ * stack of key-insight.stacks.json left out was not retired first, runs the constructs' validations,
+ * and only then writes cdktf.out, so that a refused synth leaves the previous output as it was; then
+ * copies the project's committed provider lock file, if any, into every stack folder, and writes the
+ * record. Give it an App
  * made with `skipValidation: true`, or cdktf runs the validations a second time while writing. `source`
  * names the configuration file in messages. Returns the warnings, also added as annotations (which the
  * cdktf CLI prints).
@@ -163,6 +180,12 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
     config.stacks.filter((stack) => stack.backend.type === 'local').map((stack) => stack.name),
   );
   if (orphaned.length > 0) throw new StateRefusal(orphaned);
+  const record = recordOf(
+    app.node.children
+      .filter((child) => child instanceof KeyInsightStack || child instanceof ClientSecretStack || child instanceof AwsAccountStack)
+      .map((stack) => ({ name: stack.node.id, environment: stack.environment.name, backend: stack.environment.backend, retired: stack.retired })),
+  );
+  if (options.stackRecordDir !== undefined) checkRecord(options.stackRecordDir, record, synthesized, config, options);
   const invalid = validationProblems(app);
   if (invalid.length > 0) throw new ValidationRefusal(invalid);
   // Both synth paths (the cdktf CLI and scripts/app.cjs) keep the folders of the stacks they write, files they did not write included.
@@ -174,7 +197,32 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
   });
   app.synth();
   copyLockFile(projectRoot, app.outdir, synthesized);
+  if (options.stackRecordDir !== undefined) writeStackRecord(options.stackRecordDir, record);
   return warnings;
+}
+
+/**
+ * Refuses a synth that drops a recorded stack that was not retired, and, with the record frozen
+ * (`KEY_INSIGHT_STACKS_FROZEN=1`, for CI), a synth that would change the record at all.
+ */
+function checkRecord(projectRoot: string, record: StackRecord, synthesized: ReadonlySet<string>, config: KeyInsightConfig, options: SynthOptions): void {
+  let previous: StackRecord | undefined;
+  try {
+    previous = readStackRecord(projectRoot);
+  } catch (error) {
+    if (error instanceof StackRecordError) throw new SynthRefusal(error.message);
+    throw error;
+  }
+  if (previous !== undefined) {
+    const removals = unretiredRemovals(previous, synthesized, new Set(config.stacks.map((stack) => stack.name)));
+    if (removals.length > 0) throw new RemovalRefusal(removals);
+  }
+  if (options.stacksFrozen && recordChanges(projectRoot, record)) {
+    throw new SynthRefusal(
+      `${STACK_RECORD_FILE} ${previous === undefined ? 'is missing' : 'does not match the configuration'}, and ${STACKS_FROZEN_VARIABLE}=1 keeps the synth from writing it: ` +
+        `run the synth without ${STACKS_FROZEN_VARIABLE} and commit ${STACK_RECORD_FILE} with the configuration; nothing was written`,
+    );
+  }
 }
 
 /**
@@ -183,10 +231,23 @@ export function synthesize(app: App, config: KeyInsightConfig, source = DEFAULT_
  * never silently gives a pull-request plan the deploy synth, or a deploy the plan-only one.
  */
 export function synthOptionsFromEnvironment(env: NodeJS.ProcessEnv): SynthOptions {
+  return { planOnly: planOnlyFromEnvironment(env), stacksFrozen: stacksFrozenFromEnvironment(env) };
+}
+
+function planOnlyFromEnvironment(env: NodeJS.ProcessEnv): boolean {
   const value = env[PLAN_ONLY_VARIABLE];
-  if (value === undefined || value === '') return { planOnly: false };
-  if (value === '1') return { planOnly: true };
+  if (value === undefined || value === '') return false;
+  if (value === '1') return true;
   throw new SynthRefusal(
     `${PLAN_ONLY_VARIABLE} is ${JSON.stringify(value)}, but must be "1" (a plan-only synth, for pull-request plans) or unset (a synth that can be deployed); nothing was written`,
+  );
+}
+
+function stacksFrozenFromEnvironment(env: NodeJS.ProcessEnv): boolean {
+  const value = env[STACKS_FROZEN_VARIABLE];
+  if (value === undefined || value === '') return false;
+  if (value === '1') return true;
+  throw new SynthRefusal(
+    `${STACKS_FROZEN_VARIABLE} is ${JSON.stringify(value)}, but must be "1" (the synth refuses to change ${STACK_RECORD_FILE}, for CI) or unset (the synth writes it); nothing was written`,
   );
 }

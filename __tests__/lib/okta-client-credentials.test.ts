@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
-import { OktaClientCredentials, OktaClientCredentialsProps } from '../../lib/okta-client-credentials';
+import { OktaClientCredentials, OktaClientCredentialsProps, scopeConstructId } from '../../lib/okta-client-credentials';
 import { configWith, minimalStack, oneEnvironment, withValue, ROOT } from '../helpers/config';
 import { onlyResource, resourcesOf, synthConfig, TerraformJson } from '../helpers/synth';
 
@@ -29,6 +29,13 @@ function synthOkta(props: Partial<OktaClientCredentialsProps> = {}): TerraformJs
     ...props,
   });
   return JSON.parse(Testing.synth(stack));
+}
+
+/** The Terraform address of the scope named `name` in a stack. */
+function addressOf(stack: TerraformJson, name: string): string {
+  const found = Object.entries(stack.resource!.okta_auth_server_scope).filter(([, scope]) => scope.name === name);
+  if (found.length !== 1) throw new Error(`expected one scope named ${name}, found ${found.length}`);
+  return `okta_auth_server_scope.${found[0]![0]}`;
 }
 
 describe('the API Services app', () => {
@@ -74,14 +81,52 @@ describe('scopes', () => {
       }),
       'okta_auth_server_scope',
     );
-    expect(scopes).toEqual([
-      { auth_server_id: expect.stringMatching(/^\$\{okta_auth_server\.\w+\.id\}$/), name: 'ki.scan', description: 'Scan', default: true, consent: 'IMPLICIT' },
+    // Terraform JSON lists resources by address, and a scope's address comes from its name.
+    expect(scopes.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
       { auth_server_id: expect.stringMatching(/^\$\{okta_auth_server\.\w+\.id\}$/), name: 'ki.report', description: 'Report', default: false, consent: 'IMPLICIT' },
+      { auth_server_id: expect.stringMatching(/^\$\{okta_auth_server\.\w+\.id\}$/), name: 'ki.scan', description: 'Scan', default: true, consent: 'IMPLICIT' },
     ]);
   });
 
   it('refuses to build a rule without scopes', () => {
     expect(() => synthOkta({ scopes: [] })).toThrow('scopes is empty, but the access rule needs at least one scope to allow');
+  });
+
+  const SCAN = { name: 'ki.scan', description: 'Scan', isDefault: true };
+  const REPORT = { name: 'ki.report', description: 'Report', isDefault: false };
+
+  it("keys a scope by its name: removing the first of two scopes leaves the second one's address as it was", () => {
+    const before = addressOf(synthOkta({ scopes: [SCAN, REPORT] }), 'ki.report');
+    const after = addressOf(synthOkta({ scopes: [{ ...REPORT, isDefault: true }] }), 'ki.report');
+
+    expect(after).toBe(before);
+    expect(before).toMatch(/^okta_auth_server_scope\.Okta_Scope_ki_2Ereport_[0-9A-F]{8}$/);
+  });
+
+  it('keys a scope by its name: reordering two scopes leaves both addresses as they were', () => {
+    const before = synthOkta({ scopes: [SCAN, REPORT] });
+    const reordered = synthOkta({ scopes: [REPORT, SCAN] });
+
+    expect(addressOf(reordered, 'ki.scan')).toBe(addressOf(before, 'ki.scan'));
+    expect(addressOf(reordered, 'ki.report')).toBe(addressOf(before, 'ki.report'));
+  });
+
+  it('gives names that differ only in characters an address cannot hold distinct construct IDs, each character written as _ and its hex code', () => {
+    const names = ['a.b', 'a:b', 'a/b', 'a_b', 'a_2Eb', 'a-b', 'ab'];
+
+    expect(names.map(scopeConstructId)).toEqual(['Scope_a_2Eb', 'Scope_a_3Ab', 'Scope_a_2Fb', 'Scope_a_5Fb', 'Scope_a_5F2Eb', 'Scope_a_2Db', 'Scope_ab']);
+    const stack = synthOkta({ scopes: names.map((name) => ({ name, description: name, isDefault: false })) });
+    expect(new Set(names.map((name) => addressOf(stack, name))).size).toBe(names.length);
+  });
+
+  it('moves the scopes of a two-scope environment deployed when scopes were keyed by position to the names configured in that order', () => {
+    const stack = synthOkta({ scopes: [SCAN, REPORT] }) as TerraformJson & { moved?: unknown };
+
+    // The addresses the synth wrote before scopes were keyed by name, for scopes 0 and 1 of construct "Okta".
+    expect(stack.moved).toEqual([
+      { from: 'okta_auth_server_scope.Okta_Scope0_0B47D4D1', to: addressOf(stack, 'ki.scan') },
+      { from: 'okta_auth_server_scope.Okta_Scope1_62E9E810', to: addressOf(stack, 'ki.report') },
+    ]);
   });
 
   function defaultsOf(scopes: object[]): boolean[] {
@@ -125,14 +170,13 @@ describe('the rule', () => {
         { name: 'ki.report', description: 'Report', isDefault: false },
       ],
     });
-    const scopeIds = Object.keys(stack.resource!.okta_auth_server_scope);
     expect(onlyResource(stack, 'okta_auth_server_policy_rule')).toEqual({
       auth_server_id: expect.stringMatching(/^\$\{okta_auth_server\.\w+\.id\}$/),
       policy_id: expect.stringMatching(/^\$\{okta_auth_server_policy\.\w+\.id\}$/),
       name: 'KI rule',
       priority: 1,
       grant_type_whitelist: ['client_credentials'],
-      scope_whitelist: scopeIds.map((id) => `\${okta_auth_server_scope.${id}.name}`),
+      scope_whitelist: [`\${${addressOf(stack, 'ki.scan')}.name}`, `\${${addressOf(stack, 'ki.report')}.name}`],
       access_token_lifetime_minutes: 30,
     });
   });

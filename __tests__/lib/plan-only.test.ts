@@ -14,7 +14,7 @@ describe('KEY_INSIGHT_PLAN_ONLY', () => {
     [{ KEY_INSIGHT_PLAN_ONLY: '' }, false],
     [{ KEY_INSIGHT_PLAN_ONLY: '1' }, true],
   ])('%j selects planOnly %s', (env, planOnly) => {
-    expect(synthOptionsFromEnvironment(env)).toEqual({ planOnly });
+    expect(synthOptionsFromEnvironment(env)).toEqual({ planOnly, stacksFrozen: false });
   });
 
   it.each(['true', '0', 'yes'])('refuses %j, naming the variable, the value and what is allowed', (value) => {

@@ -438,7 +438,7 @@ describe('KI-SCAN-UNLISTED (warning)', () => {
 describe('KI-RULE-GRANT (error)', () => {
   it('fails a rule that also allows the implicit grant', () => {
     const change: Change = ({ environment }) =>
-      environment.okta.rule.addOverride('grant_type_whitelist', ['client_credentials', 'implicit']);
+      environment.okta!.rule.addOverride('grant_type_whitelist', ['client_credentials', 'implicit']);
     expect(idsOf(undefined, change)).toEqual(['KI-RULE-GRANT']);
   });
 
@@ -449,7 +449,7 @@ describe('KI-RULE-GRANT (error)', () => {
 
 describe('KI-RULE-SCOPE (error)', () => {
   it('fails a rule that allows any scope', () => {
-    const change: Change = ({ environment }) => environment.okta.rule.addOverride('scope_whitelist', ['*']);
+    const change: Change = ({ environment }) => environment.okta!.rule.addOverride('scope_whitelist', ['*']);
     expect(idsOf(undefined, change)).toEqual(['KI-RULE-SCOPE']);
   });
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesBelow } from '../helpers/app';
-import { configWith, minimalStack, ROOT } from '../helpers/config';
+import { configWith, minimalStack, ROOT, withValue } from '../helpers/config';
 import { threeEnvironments } from '../helpers/environments';
 
 const work = mkdtempSync(join(tmpdir(), 'ki-direct-'));
@@ -41,10 +41,13 @@ it('writes the same files as `npx cdktf synth` running main.ts unbundled, byte f
 }, 60_000);
 
 it('removes the folders of stacks no longer configured, as `cdktf synth` does', () => {
-  const outdir = join(work, 'pruned');
+  // A project folder of its own, and local state only: the record of the stacks refuses to drop s3 and cloud stacks that were not retired.
+  const outdir = join(mkdtempSync(join(work, 'pruned-')), 'cdktf.out');
   const oneStackFile = join(work, 'one-stack.json');
+  const twoStacksFile = join(work, 'two-stacks.json');
   writeFileSync(oneStackFile, JSON.stringify(configWith(minimalStack({ name: 'ki-only' }))));
-  run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: configFile, CDKTF_OUTDIR: outdir });
+  writeFileSync(twoStacksFile, JSON.stringify(configWith(minimalStack({ name: 'ki-only' }), withValue(minimalStack({ name: 'ki-gone' }), 'aws.accounts', [{ accountId: '111111111111' }]))));
+  run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: twoStacksFile, CDKTF_OUTDIR: outdir });
   run(process.execPath, ['scripts/app.cjs'], { KEY_INSIGHT_CONFIG: oneStackFile, CDKTF_OUTDIR: outdir });
   expect(Object.keys(filesBelow(outdir)).sort()).toEqual(['manifest.json', 'stacks/ki-only-secret/cdk.tf.json', 'stacks/ki-only/cdk.tf.json']);
 });

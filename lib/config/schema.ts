@@ -475,6 +475,12 @@ const stackObject = z
     okta: oktaSchema,
     aws: awsSchema,
     backend: backendSchema,
+    retired: z
+      .boolean({ error: 'true or false' })
+      .optional()
+      .describe(
+        "Whether the environment is leaving: its stacks keep their backend and providers but no resources, so the next deploy of each destroys the environment's Okta app, authorization server and AWS resources. Remove the environment after that deploy. Default: false.",
+      ),
     adopt: z
       .strictObject({ okta: oktaAdoptSchema.optional(), aws: awsAdoptSchema.optional() })
       .optional()
