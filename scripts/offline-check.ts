@@ -131,6 +131,10 @@ export function awsHalf(stack: Json, values: PlaceholderValues = {}): Json {
     }
   }
   if (Array.isArray(stack.import)) copy.import = stack.import.filter((block: Json) => !namesOkta(block.to));
+  if (Array.isArray(stack.moved)) {
+    copy.moved = stack.moved.filter((block: Json) => !namesOkta(block.from) && !namesOkta(block.to));
+    if (copy.moved.length === 0) delete copy.moved;
+  }
   return withoutOktaReferences(copy, values);
 }
 

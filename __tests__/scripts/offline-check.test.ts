@@ -29,7 +29,7 @@ const single = stacks['ki-one'];
 const account = stacks['ki-many-222222222222'];
 
 describe('the AWS half of a stack', () => {
-  it("has no Okta provider, version pin, resource, data source, import block or reference left (cdktf's comment aside)", () => {
+  it("has no Okta provider, version pin, resource, data source, import or moved block or reference left (cdktf's comment aside)", () => {
     const copy = awsHalf(single);
 
     expect(Object.keys(copy.provider)).toEqual(['aws']);
