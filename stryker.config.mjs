@@ -15,7 +15,7 @@ const CONFIG_REFINEMENTS = [
   'lib/config/schema.ts:440-440',
   'lib/config/schema.ts:445-609',
 ];
-const LOCAL_STATE_GUARD = ['lib/synthesize.ts:66-104'];
+const LOCAL_STATE_GUARD = ['lib/synthesize.ts:87-151'];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
